@@ -80,7 +80,7 @@ def emit_ticket(printer: Escpos, blocks: list[Block], spec: PrinterSpec) -> None
     for block in blocks:
         _emit_block(writer, block, spec)
     writer.apply(_Style())
-    printer.cut()
+    printer.cut(mode="PART")  # python-escpos skips it on printers without a cutter
 
 
 def render_for_spec(content: TicketContent, spec: PrinterSpec) -> bytes:

@@ -137,18 +137,26 @@ class Link:
             self.printer.device  # noqa: B018 - the property opens the connection
 
     def abort(self) -> None:
-        """Close after a failure, discarding anything still queued."""
+        """Close after a failure, discarding anything still queued; never raises."""
         try:
             if isinstance(self.printer, _BoundedSerial):
                 self.printer.discard_output()
             self.printer.close()
         except Exception:
-            self.printer._device = False
+            pass  # the connection is already broken
+        finally:
+            self._forget()
+
+    def _forget(self) -> None:
+        # python-escpos leaves ``None`` after a failed open and then never retries;
+        # ``False`` makes the next use open the connection afresh
+        self.printer.device = False
 
     def close(self) -> None:
-        """Close the connection; never raises."""
+        """Close the connection; raise a typed error if closing fails."""
         with self._guard():
             self.printer.close()
+        self._forget()
 
 
 class FileLink(Link):
