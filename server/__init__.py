@@ -1,0 +1,3 @@
+"""Loket server: queue engine, storage, HTTP API and CLI."""
+
+__version__ = "0.1.0"

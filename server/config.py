@@ -25,10 +25,16 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="LOKET_", env_file=".env", extra="ignore")
 
-    data_dir: Path = Field(default=Path("var"), description="Where the SQLite file, keys and previews live.")
-    database_url: str = Field(default="", description="SQLAlchemy URL; empty means SQLite in data_dir.")
+    data_dir: Path = Field(
+        default=Path("var"), description="Where the SQLite file, keys and previews live."
+    )
+    database_url: str = Field(
+        default="", description="SQLAlchemy URL; empty means SQLite in data_dir."
+    )
     secret_key: str = DEFAULT_SECRET
-    key_file: Path | None = Field(default=None, description="Encryption key file; default data_dir/keys.json.")
+    key_file: Path | None = Field(
+        default=None, description="Encryption key file; default data_dir/keys.json."
+    )
     demo: bool = False
     public_base_url: str = "http://127.0.0.1:8000"
     timezone: str = "Asia/Jakarta"

@@ -1,0 +1,84 @@
+"""Builds the FastAPI application; nothing else happens here."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import RedirectResponse
+
+from server import __version__
+from server.api.errors import install_error_handlers
+from server.api.limits import BodySizeLimit
+from server.api.routes import auth, devices, events, health, queue, tickets, unit
+from server.auth.throttle import LoginThrottle
+from server.config import Settings
+from server.db.database import Database, create_db_engine
+from server.events.notifier import Notifier
+from server.events.pg_listener import PostgresListener
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(settings: Settings, *, db: Database | None = None) -> FastAPI:
+    """The whole server as an ASGI app. ``db`` lets tests share an engine."""
+    notifier = Notifier()
+    if db is None:
+        engine = create_db_engine(
+            settings.sqlalchemy_url, sqlite_synchronous=settings.sqlite_synchronous
+        )
+        db = Database(engine)
+    db.on_change = notifier.wake
+    database = db
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        notifier.bind(asyncio.get_running_loop())
+        listener = None
+        if database.is_postgres:
+            listener = PostgresListener(settings.sqlalchemy_url, notifier)
+            listener.start()
+        try:
+            yield
+        finally:
+            if listener is not None:
+                listener.stop()
+
+    app = FastAPI(
+        title="Loket",
+        version=__version__,
+        lifespan=lifespan,
+        description="Queue, kiosk and service-tracking API for BPS PST desks.",
+    )
+    app.state.settings = settings
+    app.state.db = database
+    app.state.notifier = notifier
+    app.state.login_throttle = LoginThrottle(
+        max_failures=settings.login_max_failures, window_seconds=settings.login_window_seconds
+    )
+    install_error_handlers(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+
+    api = APIRouter(prefix=API_PREFIX)
+    for module in (auth, unit, tickets, queue, events, devices, health):
+        api.include_router(module.router)
+    # TODO(lead): import these explicitly once the privacy and web parts land.
+    if _exists("server.privacy.routes"):
+        api.include_router(importlib.import_module("server.privacy.routes").router)
+    app.include_router(api)
+    if _exists("server.web.routes"):
+        app.include_router(importlib.import_module("server.web.routes").router)
+
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        return RedirectResponse("/console")
+
+    return app
+
+
+def _exists(module: str) -> bool:
+    parent = module.rpartition(".")[0]
+    return bool(importlib.util.find_spec(parent) and importlib.util.find_spec(module))

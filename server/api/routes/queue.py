@@ -1,0 +1,92 @@
+"""The queue at a glance (console, board) and public ticket tracking."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter
+
+from server.api.deps import AnyPrincipal, DbDep, SettingsDep
+from server.api.schemas import TrackOut
+from server.api.views import ticket_out
+from server.errors import NotFound
+from server.i18n import normalise_language
+from server.store import tickets, units
+from server.store.common import as_aware
+
+router = APIRouter(tags=["queue"])
+
+
+@router.get("/queue")
+def get_queue(principal: AnyPrincipal, db: DbDep, settings: SettingsDep) -> dict[str, Any]:
+    with_token = principal.device_kind != "board"
+    with db.read() as conn:
+        services = units.list_services(conn, unit_id=principal.unit_id)
+        waiting = tickets.waiting_tickets(conn, unit_id=principal.unit_id)
+        held = tickets.active_tickets_by_counter(conn, unit_id=principal.unit_id)
+        by_service: dict[int, list[dict[str, Any]]] = {s["id"]: [] for s in services}
+        for row in waiting:
+            by_service.setdefault(row["service_id"], []).append(
+                ticket_out(conn, row, settings, with_token=with_token)
+            )
+        counters = [
+            {
+                "counter_id": c["id"],
+                "number": c["number"],
+                "name": c["name"],
+                "paused": c["paused"],
+                "service_ids": units.counter_service_ids(conn, counter_id=c["id"]),
+                "current": ticket_out(conn, held[c["id"]], settings, with_token=with_token)
+                if c["id"] in held
+                else None,
+            }
+            for c in units.list_counters(conn, unit_id=principal.unit_id)
+        ]
+        calls = tickets.recent_calls(conn, unit_id=principal.unit_id)
+    return {
+        "services": [
+            {
+                "service_id": s["id"],
+                "prefix": s["prefix"],
+                "name": {"id": s["name_id"], "en": s["name_en"]},
+                "waiting_count": len(by_service.get(s["id"], [])),
+                "waiting": by_service.get(s["id"], []),
+            }
+            for s in services
+        ],
+        "counters": counters,
+        "recent_calls": [
+            {
+                "number": c["number"],
+                "service_id": c["service_id"],
+                "counter_number": c["counter_number"],
+                "counter_name": c["counter_name"],
+                "called_at": as_aware(c["called_at"]),
+            }
+            for c in calls
+        ],
+    }
+
+
+@router.get("/track/{tracking_token}", response_model=TrackOut)
+def track(
+    tracking_token: str, db: DbDep, settings: SettingsDep, lang: str = "id"
+) -> dict[str, Any]:
+    """Public: a visitor follows their ticket from the QR code. No personal data."""
+    with db.read() as conn:
+        row = tickets.get_by_tracking_token(conn, token=tracking_token[:64])
+        if row is None:
+            raise NotFound("No ticket has this tracking code.", code="unknown_tracking_token")
+        service = units.get_service(conn, unit_id=row["unit_id"], service_id=row["service_id"])
+        out = ticket_out(conn, row, settings, with_token=False)
+    name_key = "name_en" if normalise_language(lang) == "en" else "name_id"
+    issued: datetime = out["issued_at"]
+    return {
+        "number": row["number"],
+        "service": service[name_key],
+        "status": row["status"],
+        "people_ahead": out["people_ahead"],
+        "estimated_wait_minutes": out["estimated_wait_minutes"],
+        "issued_at": issued,
+    }

@@ -1,0 +1,98 @@
+"""Request and response bodies of the API (pydantic models, shown in /openapi.json)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class LoginIn(Strict):
+    username: str = Field(min_length=1, max_length=80)
+    password: str = Field(min_length=1, max_length=200)
+
+
+class UserOut(BaseModel):
+    id: int
+    username: str
+    role: str
+    unit_id: int
+
+
+class LoginOut(BaseModel):
+    token: str
+    user: UserOut
+
+
+class TicketIn(Strict):
+    service_id: int
+    priority: bool = False
+    priority_reason: Literal["disability", "elderly", "pregnant", "children", "disaster"] | None = (
+        None
+    )
+    visit_id: int | None = None
+    client_request_id: str | None = Field(default=None, min_length=8, max_length=64)
+
+
+class TicketOut(BaseModel):
+    id: int
+    number: str
+    service_id: int
+    status: str
+    priority: bool
+    priority_reason: str | None
+    counter_id: int | None
+    target_counter_id: int | None
+    issued_at: datetime
+    called_at: datetime | None
+    recall_count: int
+    tracking_token: str | None
+    tracking_url: str | None
+    people_ahead: int
+    estimated_wait_minutes: int
+    visit_id: int | None
+
+
+class ActionIn(Strict):
+    counter_id: int | None = None
+    note: str | None = Field(default=None, max_length=500)
+
+
+class TransferIn(Strict):
+    service_id: int | None = None
+    counter_id: int | None = None
+    note: str | None = Field(default=None, max_length=500)
+
+
+class CounterServicesIn(Strict):
+    service_ids: list[int] = Field(max_length=50)
+
+
+class PrinterState(Strict):
+    online: bool
+    paper: Literal["ok", "near_end", "out", "unknown"] = "unknown"
+    error: str | None = Field(default=None, max_length=300)
+
+
+class HeartbeatIn(Strict):
+    printer: PrinterState | None = None
+
+
+class TrackOut(BaseModel):
+    number: str
+    service: str
+    status: str
+    people_ahead: int
+    estimated_wait_minutes: int
+    issued_at: datetime
+
+
+class HealthOut(BaseModel):
+    status: str
+    database: str
+    version: str

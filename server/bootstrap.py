@@ -1,0 +1,89 @@
+"""Create a ready-to-use unit: the four PST services, two counters and an admin.
+
+The defaults (the first site, BPS Kabupaten Belitung Timur) live in
+``server/seed/pst_unit.json``; another office passes its own code and name.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from server.db.database import Database
+from server.errors import Conflict
+from server.store import accounts, units
+
+SEED_FILE = Path(__file__).parent / "seed" / "pst_unit.json"
+
+
+@dataclass(frozen=True)
+class InitResult:
+    unit_id: int
+    admin_username: str
+    admin_password: str | None  # None when it was supplied by the caller
+    created: bool
+
+
+def load_seed() -> dict[str, Any]:
+    seed: dict[str, Any] = json.loads(SEED_FILE.read_text(encoding="utf-8"))
+    return seed
+
+
+def init_unit(
+    db: Database,
+    *,
+    code: str | None = None,
+    name: str | None = None,
+    admin_username: str = "admin",
+    admin_password: str | None = None,
+) -> InitResult:
+    """Create the unit unless it exists; the admin password is generated when not given."""
+    seed = load_seed()
+    unit_seed = dict(seed["unit"])
+    if code:
+        unit_seed["code"] = code
+        unit_seed.setdefault("settings", {})
+    if name:
+        unit_seed["name"] = name
+    with db.write() as conn:
+        existing = units.find_unit_by_code(conn, code=unit_seed["code"])
+        if existing is not None:
+            return InitResult(existing["id"], admin_username, None, created=False)
+        unit_id = units.create_unit(conn, spec=units.UnitSpec(**unit_seed))
+        service_ids = [
+            units.add_service(conn, unit_id=unit_id, spec=units.ServiceSpec(**spec), sort_order=i)
+            for i, spec in enumerate(seed["services"])
+        ]
+        for counter in seed["counters"]:
+            units.add_counter(
+                conn,
+                unit_id=unit_id,
+                number=counter["number"],
+                name=counter["name"],
+                service_ids=service_ids,
+            )
+        generated = admin_password is None
+        password = admin_password or secrets.token_urlsafe(12)
+        try:
+            accounts.add_user(
+                conn,
+                unit_id=unit_id,
+                username=admin_username,
+                password=password,
+                role="admin",
+                full_name="Administrator",
+            )
+        except Conflict:
+            admin_username = f"admin{unit_seed['code']}"
+            accounts.add_user(
+                conn,
+                unit_id=unit_id,
+                username=admin_username,
+                password=password,
+                role="admin",
+                full_name="Administrator",
+            )
+    return InitResult(unit_id, admin_username, password if generated else None, created=True)

@@ -1,0 +1,112 @@
+"""Commands that run something: the server, the kiosk, and the all-in-one demo."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import threading
+import time
+from pathlib import Path
+
+import uvicorn
+
+from server.api.app import create_app
+from server.bootstrap import init_unit
+from server.cli.common import fail, open_database
+from server.config import InsecureSettingsError, Settings, get_settings
+from server.store import accounts
+
+
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("serve", help="run the HTTP server (API, console, board)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("demo", help="init + serve + kiosk on SQLite, tickets as preview PNGs")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--data-dir", type=Path, default=Path("var/demo"))
+    p.add_argument("--no-kiosk", action="store_true", help="do not open the kiosk window")
+    p.set_defaults(func=cmd_demo)
+
+
+def serve(settings: Settings, *, host: str, port: int) -> None:
+    open_database(settings).dispose()  # migrate before accepting requests
+    app = create_app(settings)
+    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    try:
+        settings.check_secure()
+    except InsecureSettingsError as exc:
+        return fail(str(exc))
+    serve(settings, host=args.host, port=args.port)
+    return 0
+
+
+def _wait_for_port(port: int, timeout: float = 15.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return True
+        time.sleep(0.1)
+    return False
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    data_dir: Path = args.data_dir
+    data_dir.mkdir(parents=True, exist_ok=True)
+    settings = Settings(
+        demo=True, data_dir=data_dir, public_base_url=f"http://127.0.0.1:{args.port}"
+    )
+    db = open_database(settings)
+    result = init_unit(db, admin_password=os.environ.get("LOKET_ADMIN_PASSWORD"))
+    token_file = data_dir / "kiosk.token"
+    board_file = data_dir / "board.token"
+    with db.write() as conn:
+        if not token_file.exists():
+            token_file.write_text(
+                accounts.add_device(conn, unit_id=result.unit_id, kind="kiosk", name="Demo kiosk")[
+                    1
+                ]
+            )
+        if not board_file.exists():
+            board_file.write_text(
+                accounts.add_device(conn, unit_id=result.unit_id, kind="board", name="Demo board")[
+                    1
+                ]
+            )
+    db.dispose()
+    base = settings.public_base_url
+    print(f"Loket demo on {base}  (data in {data_dir})")
+    if result.admin_password:
+        print(
+            f"  staff console: {base}/console  user {result.admin_username}, "
+            f"password {result.admin_password} (shown once)"
+        )
+    else:
+        print(f"  staff console: {base}/console  user {result.admin_username}")
+    print(f"  display board: {base}/board?token={board_file.read_text()}")
+    print(f"  tickets are written as PNG previews to {data_dir / 'tickets'}")
+    server = threading.Thread(
+        target=serve, args=(settings,), kwargs={"host": "127.0.0.1", "port": args.port}, daemon=True
+    )
+    server.start()
+    if not _wait_for_port(args.port):
+        return fail(f"the server did not start on port {args.port}")
+    if args.no_kiosk or not os.environ.get("DISPLAY"):
+        print("Kiosk window not started (no display or --no-kiosk). Press Ctrl+C to stop.")
+        while server.is_alive():
+            server.join(1.0)
+        return 0
+    from kiosk.cli import run_demo_kiosk
+
+    return run_demo_kiosk(
+        server_url=base,
+        token=token_file.read_text(),
+        printer_url=f"preview://{data_dir / 'tickets'}",
+    )

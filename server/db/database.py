@@ -1,0 +1,100 @@
+"""Engine creation and the two ways to use the database: read and write.
+
+``Database.write()`` opens one transaction that takes the write lock up front
+(``BEGIN IMMEDIATE`` on SQLite; row locks on PostgreSQL), so read-then-update
+rules such as "call the next ticket" are atomic on both. SQLite runs in WAL mode
+with ``synchronous=FULL``: a commit that returned is on disk.
+
+Code that changes the queue calls :func:`mark_changed` on the connection; after
+the commit the database wakes this process's event listeners and, on
+PostgreSQL, every other server process through ``NOTIFY``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+
+NOTIFY_CHANNEL = "loket_events"
+_CHANGED_KEY = "loket_changed_units"
+
+
+def create_db_engine(url: str, *, sqlite_synchronous: str = "FULL") -> Engine:
+    """An engine for ``url`` with the pragmas and transaction handling Loket needs."""
+    if url.startswith("sqlite"):
+        engine = sa.create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            pool_size=16,
+            max_overflow=16,
+        )
+        _configure_sqlite(engine, sqlite_synchronous)
+        return engine
+    return sa.create_engine(url, pool_size=16, max_overflow=16, pool_pre_ping=True)
+
+
+def _configure_sqlite(engine: Engine, synchronous: str) -> None:
+    if synchronous.upper() not in {"FULL", "NORMAL", "EXTRA"}:
+        raise ValueError("sqlite synchronous must be FULL, NORMAL or EXTRA")
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # we emit BEGIN ourselves
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute(f"PRAGMA synchronous={synchronous.upper()}")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        immediate = conn.get_execution_options().get("loket_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+class Database:
+    """One engine plus the post-commit hook that wakes event listeners."""
+
+    def __init__(self, engine: Engine, *, on_change: Callable[[set[int]], None] | None = None):
+        self.engine = engine
+        self.on_change = on_change
+        self.is_sqlite = engine.dialect.name == "sqlite"
+        self.is_postgres = engine.dialect.name == "postgresql"
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A write transaction; committed when the block ends without an error."""
+        with self.engine.connect() as raw:
+            conn = raw.execution_options(loket_write=True)
+            conn.info.pop(_CHANGED_KEY, None)
+            with conn.begin():
+                yield conn
+                changed: set[int] = conn.info.pop(_CHANGED_KEY, set())
+                if changed and self.is_postgres:
+                    for unit_id in changed:
+                        conn.execute(
+                            sa.text("SELECT pg_notify(:channel, :payload)"),
+                            {"channel": NOTIFY_CHANNEL, "payload": str(unit_id)},
+                        )
+            if changed and self.on_change is not None:
+                self.on_change(changed)
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A read-only transaction with a consistent snapshot."""
+        with self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def mark_changed(conn: Connection, unit_id: int) -> None:
+    """Record that this transaction changed ``unit_id``'s queue (events to deliver)."""
+    conn.info.setdefault(_CHANGED_KEY, set()).add(unit_id)

@@ -1,0 +1,20 @@
+"""Alembic environment: runs migrations against the URL given by ``server.db.migrate``."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from server.db.schema import metadata
+
+config = context.config
+connection = config.attributes.get("connection")
+if connection is None:  # pragma: no cover - Alembic CLI use
+    raise RuntimeError("Run migrations through `loket migrate` (server.db.migrate).")
+
+context.configure(
+    connection=connection,
+    target_metadata=metadata,
+    render_as_batch=connection.dialect.name == "sqlite",
+)
+with context.begin_transaction():
+    context.run_migrations()

@@ -1,0 +1,552 @@
+"""Ticket storage: issuing, calling and every later transition.
+
+Each function runs inside the caller's write transaction (``Database.write()``),
+applies the pure rules of :mod:`server.domain.queue`, records who did what in
+``ticket_transitions`` and emits one event. Numbers come from an atomic
+upsert on ``ticket_sequences`` and a unique constraint backs them up, so two
+kiosks can never get the same number; call-next locks (SQLite: the write lock;
+PostgreSQL: the counter row plus ``SKIP LOCKED`` on tickets), so two counters
+can never call the same ticket.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, RowMapping
+from sqlalchemy.exc import IntegrityError
+
+from server.auth.tokens import new_tracking_token
+from server.db.schema import (
+    counter_services,
+    counters,
+    ticket_sequences,
+    ticket_transitions,
+    tickets,
+)
+from server.domain import queue
+from server.domain.queue import Action, FairnessRule, Status
+from server.domain.wait import estimate_wait_minutes, typical_service_minutes
+from server.errors import Conflict, IllegalTransition, InvalidInput, NotFound
+from server.store import events, units
+from server.store.common import Actor, as_aware, inserted_id, utcnow
+
+RECENT_DURATIONS = 20
+
+
+def local_day(now: datetime, timezone: str) -> date:
+    """The unit's calendar day at ``now`` (numbers reset when it changes)."""
+    return now.astimezone(ZoneInfo(timezone)).date()
+
+
+def _next_seq(conn: Connection, *, service_id: int, day: date) -> int:
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(ticket_sequences).values(service_id=service_id, day=day, last_number=1)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[ticket_sequences.c.service_id, ticket_sequences.c.day],
+        set_={"last_number": ticket_sequences.c.last_number + 1},
+    ).returning(ticket_sequences.c.last_number)
+    return int(conn.execute(stmt).scalar_one())
+
+
+def find_by_request(conn: Connection, *, unit_id: int, client_request_id: str) -> RowMapping | None:
+    query = sa.select(tickets).where(
+        tickets.c.unit_id == unit_id, tickets.c.client_request_id == client_request_id
+    )
+    return conn.execute(query).mappings().first()
+
+
+def issue_ticket(
+    conn: Connection,
+    *,
+    unit_id: int,
+    service_id: int,
+    actor: Actor,
+    priority: bool = False,
+    priority_reason: str | None = None,
+    visit_id: int | None = None,
+    client_request_id: str | None = None,
+    now: datetime | None = None,
+) -> tuple[RowMapping, bool]:
+    """Issue a ticket; returns ``(ticket, created)``. A repeated request id returns the first."""
+    if client_request_id:
+        existing = find_by_request(conn, unit_id=unit_id, client_request_id=client_request_id)
+        if existing is not None:
+            return existing, False
+    if priority_reason is not None and priority_reason not in queue.PRIORITY_REASONS:
+        raise InvalidInput(
+            f"priority_reason must be one of {', '.join(queue.PRIORITY_REASONS)}.",
+            code="invalid_priority_reason",
+        )
+    service = units.get_service(conn, unit_id=unit_id, service_id=service_id)
+    if not service["active"]:
+        raise Conflict(f"Service {service['code']} is not open today.", code="service_inactive")
+    unit = units.get_unit(conn, unit_id=unit_id)
+    moment = now or utcnow()
+    day = local_day(moment, unit["timezone"])
+    seq = _next_seq(conn, service_id=service_id, day=day)
+    values = {
+        "unit_id": unit_id,
+        "service_id": service_id,
+        "issued_service_id": service_id,
+        "day": day,
+        "seq": seq,
+        "number": queue.format_number(service["prefix"], seq),
+        "status": Status.WAITING.value,
+        "priority": bool(priority or priority_reason),
+        "priority_reason": priority_reason,
+        "visit_id": visit_id,
+        "client_request_id": client_request_id,
+        "tracking_token": new_tracking_token(),
+        "issued_at": moment,
+        "queued_at": moment,
+    }
+    try:
+        with conn.begin_nested():
+            ticket_id = inserted_id(conn.execute(sa.insert(tickets).values(**values)))
+    except IntegrityError:
+        # Only a concurrent retry of the same request id can collide here.
+        if client_request_id:
+            existing = find_by_request(conn, unit_id=unit_id, client_request_id=client_request_id)
+            if existing is not None:
+                return existing, False
+        raise
+    _record(
+        conn,
+        ticket_id=ticket_id,
+        action=Action.ISSUE,
+        before=None,
+        after=Status.WAITING,
+        actor=actor,
+        counter_id=None,
+        at=moment,
+    )
+    ticket = get_ticket(conn, unit_id=unit_id, ticket_id=ticket_id)
+    _emit(conn, ticket, "ticket.issued", counter=None)
+    return ticket, True
+
+
+def get_ticket(conn: Connection, *, unit_id: int, ticket_id: int) -> RowMapping:
+    row = (
+        conn.execute(
+            sa.select(tickets).where(tickets.c.id == ticket_id, tickets.c.unit_id == unit_id)
+        )
+        .mappings()
+        .first()
+    )
+    if row is None:
+        raise NotFound(f"Ticket {ticket_id} does not exist in this unit.", code="unknown_ticket")
+    return row
+
+
+def get_by_tracking_token(conn: Connection, *, token: str) -> RowMapping | None:
+    return (
+        conn.execute(sa.select(tickets).where(tickets.c.tracking_token == token)).mappings().first()
+    )
+
+
+def _waiting_head(
+    conn: Connection, *, unit_id: int, counter_id: int, service_ids: list[int], priority: bool
+) -> RowMapping | None:
+    query = (
+        sa.select(tickets)
+        .where(
+            tickets.c.unit_id == unit_id,
+            tickets.c.status == Status.WAITING.value,
+            tickets.c.service_id.in_(service_ids),
+            tickets.c.priority.is_(priority),
+            sa.or_(
+                tickets.c.target_counter_id.is_(None), tickets.c.target_counter_id == counter_id
+            ),
+        )
+        .order_by(tickets.c.queued_at, tickets.c.id)
+        .limit(1)
+    )
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return conn.execute(query).mappings().first()
+
+
+def call_next(
+    conn: Connection, *, unit_id: int, counter_id: int, actor: Actor
+) -> RowMapping | None:
+    """Call the next ticket for a counter, or None when nobody waits for its services."""
+    counter_query = sa.select(counters).where(
+        counters.c.id == counter_id, counters.c.unit_id == unit_id
+    )
+    if conn.dialect.name == "postgresql":
+        counter_query = counter_query.with_for_update()
+    counter = conn.execute(counter_query).mappings().first()
+    if counter is None:
+        raise NotFound(f"Counter {counter_id} does not exist in this unit.", code="unknown_counter")
+    if counter["paused"]:
+        raise Conflict(
+            f"Counter {counter['name']} is paused; resume it first.", code="counter_paused"
+        )
+    service_ids = units.counter_service_ids(conn, counter_id=counter_id)
+    if not service_ids:
+        raise Conflict(
+            "This counter serves no service; choose its services first.",
+            code="counter_without_services",
+        )
+    settings = units.unit_settings(units.get_unit(conn, unit_id=unit_id))
+    rule = FairnessRule(max_priority_in_row=int(settings["max_priority_in_row"]))
+    heads = {
+        lane: _waiting_head(
+            conn, unit_id=unit_id, counter_id=counter_id, service_ids=service_ids, priority=lane
+        )
+        for lane in (True, False)
+    }
+    lane = queue.choose_lane(
+        priority_waiting=heads[True] is not None,
+        regular_waiting=heads[False] is not None,
+        streak=counter["priority_streak"],
+        rule=rule,
+    )
+    if lane is None:
+        return None
+    chosen = heads[lane]
+    assert chosen is not None
+    now = utcnow()
+    updated = conn.execute(
+        sa.update(tickets)
+        .where(tickets.c.id == chosen["id"], tickets.c.status == Status.WAITING.value)
+        .values(
+            status=Status.CALLED.value,
+            counter_id=counter_id,
+            called_at=now,
+            recall_count=0,
+            served_by_user_id=actor.user_id,
+        )
+    )
+    if updated.rowcount != 1:  # pragma: no cover - excluded by the locks above
+        raise Conflict("Another counter called this ticket first; try again.", code="lost_race")
+    conn.execute(
+        sa.update(counters)
+        .where(counters.c.id == counter_id)
+        .values(priority_streak=queue.next_streak(counter["priority_streak"], lane))
+    )
+    _record(
+        conn,
+        ticket_id=chosen["id"],
+        action=Action.CALL,
+        before=Status.WAITING,
+        after=Status.CALLED,
+        actor=actor,
+        counter_id=counter_id,
+        at=now,
+    )
+    ticket = get_ticket(conn, unit_id=unit_id, ticket_id=chosen["id"])
+    _emit(conn, ticket, "ticket.called", counter=counter)
+    return ticket
+
+
+_EVENT_FOR = {
+    Action.RECALL: "ticket.recalled",
+    Action.START: "ticket.started",
+    Action.FINISH: "ticket.finished",
+    Action.NO_SHOW: "ticket.no_show",
+    Action.REQUEUE: "ticket.requeued",
+    Action.CANCEL: "ticket.cancelled",
+    Action.TRANSFER: "ticket.transferred",
+}
+
+
+def apply_action(
+    conn: Connection,
+    *,
+    unit_id: int,
+    ticket_id: int,
+    action: Action,
+    actor: Actor,
+    counter_id: int | None = None,
+    note: str | None = None,
+) -> RowMapping:
+    """Recall, start, finish, mark no-show, requeue or cancel a ticket."""
+    if action in (Action.CALL, Action.ISSUE, Action.TRANSFER):
+        raise ValueError(f"use the dedicated function for {action}")
+    ticket = get_ticket(conn, unit_id=unit_id, ticket_id=ticket_id)
+    before = Status(ticket["status"])
+    try:
+        after = queue.next_status(ticket["number"], before, action)
+    except queue.TransitionError as exc:
+        raise IllegalTransition(str(exc)) from exc
+    if (
+        counter_id is not None
+        and ticket["counter_id"] is not None
+        and ticket["counter_id"] != counter_id
+        and action in (Action.RECALL, Action.START, Action.FINISH, Action.NO_SHOW)
+    ):
+        raise Conflict(
+            f"Ticket {ticket['number']} is held by another counter.", code="held_elsewhere"
+        )
+    settings = units.unit_settings(units.get_unit(conn, unit_id=unit_id))
+    now = utcnow()
+    values: dict[str, Any] = {"status": after.value}
+    if action is Action.RECALL:
+        if not queue.recall_allowed(ticket["recall_count"], int(settings["max_recalls"])):
+            raise IllegalTransition(
+                f"Ticket {ticket['number']} was recalled {ticket['recall_count']} times; "
+                "mark it as no-show instead.",
+                code="recall_limit",
+            )
+        values.update(recall_count=ticket["recall_count"] + 1, called_at=now)
+    elif action is Action.NO_SHOW:
+        if not queue.no_show_allowed(
+            ticket["recall_count"], int(settings["recalls_before_no_show"])
+        ):
+            raise IllegalTransition(
+                f"Recall ticket {ticket['number']} at least {settings['recalls_before_no_show']} "
+                "time(s) before marking it as no-show.",
+                code="recall_first",
+            )
+    elif action is Action.START:
+        values.update(started_at=now, served_by_user_id=actor.user_id)
+    elif action is Action.FINISH:
+        values.update(finished_at=now, note=note)
+    elif action is Action.REQUEUE:
+        values.update(counter_id=None, called_at=None, recall_count=0, target_counter_id=None)
+    _conditional_update(conn, ticket, before, values)
+    _record(
+        conn,
+        ticket_id=ticket_id,
+        action=action,
+        before=before,
+        after=after,
+        actor=actor,
+        counter_id=counter_id or ticket["counter_id"],
+        at=now,
+        note=note,
+    )
+    updated = get_ticket(conn, unit_id=unit_id, ticket_id=ticket_id)
+    counter = _counter_row(conn, updated["counter_id"] or ticket["counter_id"])
+    _emit(conn, updated, _EVENT_FOR[action], counter=counter)
+    return updated
+
+
+def transfer(
+    conn: Connection,
+    *,
+    unit_id: int,
+    ticket_id: int,
+    actor: Actor,
+    service_id: int | None = None,
+    counter_id: int | None = None,
+    note: str | None = None,
+) -> RowMapping:
+    """Send a ticket to another service or counter; it keeps its arrival time and priority."""
+    if (service_id is None) == (counter_id is None):
+        raise InvalidInput("Transfer needs exactly one of service_id or counter_id.")
+    ticket = get_ticket(conn, unit_id=unit_id, ticket_id=ticket_id)
+    before = Status(ticket["status"])
+    try:
+        after = queue.next_status(ticket["number"], before, Action.TRANSFER)
+    except queue.TransitionError as exc:
+        raise IllegalTransition(str(exc)) from exc
+    values: dict[str, Any] = {
+        "status": after.value,
+        "counter_id": None,
+        "called_at": None,
+        "recall_count": 0,
+        "target_counter_id": None,
+    }
+    if service_id is not None:
+        units.get_service(conn, unit_id=unit_id, service_id=service_id)
+        values["service_id"] = service_id
+    else:
+        assert counter_id is not None
+        units.get_counter(conn, unit_id=unit_id, counter_id=counter_id)
+        values["target_counter_id"] = counter_id
+    _conditional_update(conn, ticket, before, values)
+    now = utcnow()
+    _record(
+        conn,
+        ticket_id=ticket_id,
+        action=Action.TRANSFER,
+        before=before,
+        after=after,
+        actor=actor,
+        counter_id=ticket["counter_id"],
+        at=now,
+        note=note,
+    )
+    updated = get_ticket(conn, unit_id=unit_id, ticket_id=ticket_id)
+    _emit(conn, updated, "ticket.transferred", counter=_counter_row(conn, counter_id))
+    return updated
+
+
+def _conditional_update(
+    conn: Connection, ticket: RowMapping, before: Status, values: dict[str, Any]
+) -> None:
+    result = conn.execute(
+        sa.update(tickets)
+        .where(tickets.c.id == ticket["id"], tickets.c.status == before.value)
+        .values(**values)
+    )
+    if result.rowcount != 1:  # pragma: no cover - excluded by the write lock
+        raise Conflict(f"Ticket {ticket['number']} changed meanwhile; reload.", code="lost_race")
+
+
+def _record(
+    conn: Connection,
+    *,
+    ticket_id: int,
+    action: Action,
+    before: Status | None,
+    after: Status,
+    actor: Actor,
+    counter_id: int | None,
+    at: datetime,
+    note: str | None = None,
+) -> None:
+    conn.execute(
+        sa.insert(ticket_transitions).values(
+            ticket_id=ticket_id,
+            action=action.value,
+            from_status=before.value if before else None,
+            to_status=after.value,
+            user_id=actor.user_id,
+            device_id=actor.device_id,
+            counter_id=counter_id,
+            at=at,
+            note=note,
+        )
+    )
+
+
+def _counter_row(conn: Connection, counter_id: int | None) -> RowMapping | None:
+    if counter_id is None:
+        return None
+    return conn.execute(sa.select(counters).where(counters.c.id == counter_id)).mappings().first()
+
+
+def event_ticket(ticket: RowMapping) -> dict[str, Any]:
+    """The part of a ticket that goes into events: no token, no personal data."""
+    return {
+        "id": ticket["id"],
+        "number": ticket["number"],
+        "service_id": ticket["service_id"],
+        "status": ticket["status"],
+        "priority": ticket["priority"],
+        "counter_id": ticket["counter_id"],
+    }
+
+
+def _emit(conn: Connection, ticket: RowMapping, type: str, *, counter: RowMapping | None) -> None:
+    payload = {
+        "ticket": event_ticket(ticket),
+        "counter": (
+            {"id": counter["id"], "number": counter["number"], "name": counter["name"]}
+            if counter is not None
+            else None
+        ),
+        "at": utcnow().isoformat(),
+    }
+    events.emit(conn, unit_id=ticket["unit_id"], type=type, payload=payload)
+
+
+def people_ahead(conn: Connection, ticket: RowMapping) -> int:
+    """Waiting tickets of the same service that will be called before this one."""
+    if ticket["status"] != Status.WAITING.value:
+        return 0
+    earlier = sa.or_(
+        tickets.c.queued_at < ticket["queued_at"],
+        sa.and_(tickets.c.queued_at == ticket["queued_at"], tickets.c.id < ticket["id"]),
+    )
+    ahead = (
+        sa.and_(tickets.c.priority.is_(True), earlier)
+        if ticket["priority"]
+        else sa.or_(tickets.c.priority.is_(True), earlier)
+    )
+    query = sa.select(sa.func.count()).where(
+        tickets.c.unit_id == ticket["unit_id"],
+        tickets.c.service_id == ticket["service_id"],
+        tickets.c.status == Status.WAITING.value,
+        tickets.c.id != ticket["id"],
+        ahead,
+    )
+    return int(conn.execute(query).scalar_one())
+
+
+def estimated_wait(conn: Connection, ticket: RowMapping, *, ahead: int) -> int:
+    """Minutes until the ticket is likely called, from recent service times."""
+    if ahead == 0:
+        return 0
+    recent = conn.execute(
+        sa.select(tickets.c.started_at, tickets.c.finished_at)
+        .where(
+            tickets.c.service_id == ticket["service_id"],
+            tickets.c.status == Status.DONE.value,
+            tickets.c.started_at.is_not(None),
+        )
+        .order_by(tickets.c.finished_at.desc())
+        .limit(RECENT_DURATIONS)
+    ).all()
+    minutes = [
+        (as_aware(f) - as_aware(s)).total_seconds() / 60  # type: ignore[operator]
+        for s, f in recent
+        if s is not None and f is not None
+    ]
+    settings = units.unit_settings(units.get_unit(conn, unit_id=ticket["unit_id"]))
+    typical = typical_service_minutes(minutes, float(settings["default_service_minutes"]))
+    open_counters = conn.execute(
+        sa.select(sa.func.count())
+        .select_from(
+            counters.join(counter_services, counter_services.c.counter_id == counters.c.id)
+        )
+        .where(counter_services.c.service_id == ticket["service_id"], counters.c.paused.is_(False))
+    ).scalar_one()
+    return estimate_wait_minutes(
+        people_ahead=ahead, service_minutes=typical, open_counters=int(open_counters)
+    )
+
+
+def waiting_tickets(conn: Connection, *, unit_id: int) -> list[RowMapping]:
+    query = (
+        sa.select(tickets)
+        .where(tickets.c.unit_id == unit_id, tickets.c.status == Status.WAITING.value)
+        .order_by(tickets.c.priority.desc(), tickets.c.queued_at, tickets.c.id)
+    )
+    return list(conn.execute(query).mappings())
+
+
+def active_tickets_by_counter(conn: Connection, *, unit_id: int) -> dict[int, RowMapping]:
+    """The ticket each counter holds now (called or being served)."""
+    query = (
+        sa.select(tickets)
+        .where(
+            tickets.c.unit_id == unit_id,
+            tickets.c.status.in_([Status.CALLED.value, Status.SERVING.value]),
+            tickets.c.counter_id.is_not(None),
+        )
+        .order_by(tickets.c.called_at)
+    )
+    return {row["counter_id"]: row for row in conn.execute(query).mappings()}
+
+
+def recent_calls(conn: Connection, *, unit_id: int, limit: int = 6) -> list[RowMapping]:
+    query = (
+        sa.select(
+            tickets.c.number,
+            tickets.c.service_id,
+            ticket_transitions.c.at.label("called_at"),
+            counters.c.number.label("counter_number"),
+            counters.c.name.label("counter_name"),
+        )
+        .select_from(
+            ticket_transitions.join(tickets, tickets.c.id == ticket_transitions.c.ticket_id).join(
+                counters, counters.c.id == ticket_transitions.c.counter_id
+            )
+        )
+        .where(
+            tickets.c.unit_id == unit_id,
+            ticket_transitions.c.action.in_([Action.CALL.value, Action.RECALL.value]),
+        )
+        .order_by(ticket_transitions.c.id.desc())
+        .limit(limit)
+    )
+    return list(conn.execute(query).mappings())

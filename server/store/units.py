@@ -1,0 +1,185 @@
+"""Units, their services and counters: creation and look-ups."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, RowMapping
+
+from server.db.schema import counter_services, counters, services, units
+from server.errors import InvalidInput, NotFound
+from server.store.common import inserted_id, utcnow
+
+DEFAULT_UNIT_SETTINGS: dict[str, Any] = {
+    "max_priority_in_row": 2,
+    "recalls_before_no_show": 1,
+    "max_recalls": 3,
+    "default_service_minutes": 7,
+    "running_text": "",
+    "complaint_channels": [],
+    "counter_area": "",
+}
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    code: str
+    prefix: str
+    name_id: str
+    name_en: str
+    description_id: str = ""
+    description_en: str = ""
+
+
+@dataclass(frozen=True)
+class UnitSpec:
+    code: str
+    name: str
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    timezone: str = "Asia/Jakarta"
+    settings: dict[str, Any] = field(default_factory=dict)
+
+
+def create_unit(conn: Connection, *, spec: UnitSpec) -> int:
+    settings = {**DEFAULT_UNIT_SETTINGS, **spec.settings}
+    result = conn.execute(
+        sa.insert(units).values(
+            code=spec.code,
+            name=spec.name,
+            address=spec.address,
+            phone=spec.phone,
+            email=spec.email,
+            timezone=spec.timezone,
+            settings=settings,
+            created_at=utcnow(),
+        )
+    )
+    return inserted_id(result)
+
+
+def get_unit(conn: Connection, *, unit_id: int) -> RowMapping:
+    row = conn.execute(sa.select(units).where(units.c.id == unit_id)).mappings().first()
+    if row is None:
+        raise NotFound(f"Unit {unit_id} does not exist.")
+    return row
+
+
+def find_unit_by_code(conn: Connection, *, code: str) -> RowMapping | None:
+    return conn.execute(sa.select(units).where(units.c.code == code)).mappings().first()
+
+
+def unit_settings(unit: RowMapping) -> dict[str, Any]:
+    """The unit's settings with defaults filled in for keys added later."""
+    return {**DEFAULT_UNIT_SETTINGS, **(unit["settings"] or {})}
+
+
+def update_unit_settings(conn: Connection, *, unit_id: int, changes: dict[str, Any]) -> None:
+    unknown = set(changes) - set(DEFAULT_UNIT_SETTINGS)
+    if unknown:
+        raise InvalidInput(f"Unknown unit settings: {', '.join(sorted(unknown))}.")
+    merged = {**unit_settings(get_unit(conn, unit_id=unit_id)), **changes}
+    conn.execute(sa.update(units).where(units.c.id == unit_id).values(settings=merged))
+
+
+def add_service(conn: Connection, *, unit_id: int, spec: ServiceSpec, sort_order: int = 0) -> int:
+    if not (spec.prefix.isalpha() and spec.prefix.isupper() and 1 <= len(spec.prefix) <= 2):
+        raise InvalidInput("A service prefix is one or two capital letters.")
+    result = conn.execute(
+        sa.insert(services).values(
+            unit_id=unit_id,
+            code=spec.code,
+            prefix=spec.prefix,
+            name_id=spec.name_id,
+            name_en=spec.name_en,
+            description_id=spec.description_id,
+            description_en=spec.description_en,
+            sort_order=sort_order,
+        )
+    )
+    return inserted_id(result)
+
+
+def list_services(conn: Connection, *, unit_id: int, active_only: bool = False) -> list[RowMapping]:
+    query = sa.select(services).where(services.c.unit_id == unit_id)
+    if active_only:
+        query = query.where(services.c.active.is_(True))
+    return list(conn.execute(query.order_by(services.c.sort_order, services.c.id)).mappings())
+
+
+def get_service(conn: Connection, *, unit_id: int, service_id: int) -> RowMapping:
+    row = (
+        conn.execute(
+            sa.select(services).where(services.c.id == service_id, services.c.unit_id == unit_id)
+        )
+        .mappings()
+        .first()
+    )
+    if row is None:
+        raise NotFound(f"Service {service_id} does not exist in this unit.", code="unknown_service")
+    return row
+
+
+def add_counter(
+    conn: Connection, *, unit_id: int, number: int, name: str, service_ids: Sequence[int]
+) -> int:
+    result = conn.execute(sa.insert(counters).values(unit_id=unit_id, number=number, name=name))
+    counter_id = inserted_id(result)
+    set_counter_services(conn, unit_id=unit_id, counter_id=counter_id, service_ids=service_ids)
+    return counter_id
+
+
+def get_counter(conn: Connection, *, unit_id: int, counter_id: int) -> RowMapping:
+    row = (
+        conn.execute(
+            sa.select(counters).where(counters.c.id == counter_id, counters.c.unit_id == unit_id)
+        )
+        .mappings()
+        .first()
+    )
+    if row is None:
+        raise NotFound(f"Counter {counter_id} does not exist in this unit.", code="unknown_counter")
+    return row
+
+
+def list_counters(conn: Connection, *, unit_id: int) -> list[RowMapping]:
+    query = sa.select(counters).where(counters.c.unit_id == unit_id).order_by(counters.c.number)
+    return list(conn.execute(query).mappings())
+
+
+def counter_service_ids(conn: Connection, *, counter_id: int) -> list[int]:
+    query = sa.select(counter_services.c.service_id).where(
+        counter_services.c.counter_id == counter_id
+    )
+    return sorted(conn.execute(query).scalars())
+
+
+def set_counter_services(
+    conn: Connection, *, unit_id: int, counter_id: int, service_ids: Sequence[int]
+) -> None:
+    for service_id in service_ids:
+        get_service(conn, unit_id=unit_id, service_id=service_id)
+    conn.execute(sa.delete(counter_services).where(counter_services.c.counter_id == counter_id))
+    if service_ids:
+        conn.execute(
+            sa.insert(counter_services),
+            [{"counter_id": counter_id, "service_id": sid} for sid in sorted(set(service_ids))],
+        )
+
+
+def set_counter_paused(conn: Connection, *, unit_id: int, counter_id: int, paused: bool) -> None:
+    get_counter(conn, unit_id=unit_id, counter_id=counter_id)
+    conn.execute(sa.update(counters).where(counters.c.id == counter_id).values(paused=paused))
+
+
+def set_counter_staff(
+    conn: Connection, *, unit_id: int, counter_id: int, user_id: int | None
+) -> None:
+    get_counter(conn, unit_id=unit_id, counter_id=counter_id)
+    conn.execute(
+        sa.update(counters).where(counters.c.id == counter_id).values(staff_user_id=user_id)
+    )

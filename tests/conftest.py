@@ -1,0 +1,64 @@
+"""Shared fixtures: real databases (a SQLite file, and PostgreSQL when configured).
+
+Storage tests run once per backend. PostgreSQL runs when LOKET_TEST_POSTGRES_URL
+is set (CI sets it); each test gets its own schema, dropped afterwards. If the
+variable is set and the server is unreachable, those tests fail — never skip.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+import sqlalchemy as sa
+
+from server.config import Settings, normalise_database_url
+from server.db.database import Database, create_db_engine
+from server.db.migrate import upgrade
+
+POSTGRES_URL = os.environ.get("LOKET_TEST_POSTGRES_URL", "")
+BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
+ADMIN_PASSWORD = "admin-password-123"
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A URL of an empty database on each configured backend."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'loket.sqlite3'}"
+        return
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    base = normalise_database_url(POSTGRES_URL)
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in base else "?"
+    yield f"{base}{sep}options={quote(f'-csearch_path={schema}')}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    return Settings(
+        data_dir=tmp_path,
+        database_url=database_url,
+        secret_key="test-secret-key-that-is-long-enough-0123456789",
+        public_base_url="http://loket.test",
+        sse_poll_seconds=0.2,
+        sse_ping_seconds=1.0,
+    )
+
+
+@pytest.fixture
+def db(settings: Settings) -> Iterator[Database]:
+    engine = create_db_engine(settings.sqlalchemy_url)
+    upgrade(engine)
+    database = Database(engine)
+    yield database
+    database.dispose()
