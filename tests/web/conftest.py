@@ -1,0 +1,72 @@
+"""Fixtures for the web tests: a real server and a real headless Chromium."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.web.server_harness import LiveServer
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "web"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    live = LiveServer(tmp_path_factory.mktemp("loket")).setup()
+    live.start()
+    yield live
+    live.stop()
+
+
+@pytest.fixture(scope="session")
+def playwright_instance() -> Iterator[object]:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed")
+    with sync_api.sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance: object) -> Iterator[object]:
+    """Chromium as a board in kiosk mode would run it: autoplay allowed."""
+    b = playwright_instance.chromium.launch(  # type: ignore[attr-defined]
+        executable_path=CHROMIUM,
+        args=[*CHROMIUM_ARGS, "--autoplay-policy=no-user-gesture-required"],
+    )
+    yield b
+    b.close()
+
+
+@pytest.fixture(scope="session")
+def strict_browser(playwright_instance: object) -> Iterator[object]:
+    """Chromium with the default autoplay rule (sound needs a touch first)."""
+    b = playwright_instance.chromium.launch(  # type: ignore[attr-defined]
+        executable_path=CHROMIUM,
+        args=[*CHROMIUM_ARGS, "--autoplay-policy=document-user-activation-required"],
+    )
+    yield b
+    b.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+def has_espeak() -> bool:
+    return shutil.which("espeak-ng") is not None
