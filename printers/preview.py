@@ -86,7 +86,8 @@ class _Canvas:
 
     def png(self) -> bytes:
         out = io.BytesIO()
-        self.image.crop((0, 0, self.spec.pixel_width, self.y + _MARGIN)).save(out, "PNG")
+        ticket = self.image.crop((0, 0, self.spec.pixel_width, self.y + _MARGIN))
+        ticket.save(out, "PNG", compress_level=1)
         return out.getvalue()
 
 

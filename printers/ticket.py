@@ -28,6 +28,8 @@ Align = Literal["left", "center"]
 #: share of the paper width the QR code should take
 _QR_WIDTH_SHARE = 0.5
 _QR_MIN_MODULE, _QR_MAX_MODULE = 3, 8
+#: a raster QR costs bytes with the square of the module size: keep it at 0.5 mm
+_RASTER_QR_MAX_MODULE = 4
 _NUMBER_MAX_SCALE = 4
 
 
@@ -92,11 +94,16 @@ def qr_modules(data: str) -> int:
     return int(code.modules_count)
 
 
-def qr_module_dots(data: str, pixel_width: int) -> int:
-    """Module size so the QR code takes about half the paper width."""
+def qr_module_dots(data: str, pixel_width: int, *, native: bool = True) -> int:
+    """Module size so the QR code takes about half the paper width.
+
+    A raster QR is sent dot by dot (about 1 KB per module size step and
+    more), so it is kept smaller than a native one.
+    """
     quiet_zone = 2  # one module each side, as the printers and python-escpos draw it
     dots = int(pixel_width * _QR_WIDTH_SHARE) // (qr_modules(data) + quiet_zone)
-    return max(_QR_MIN_MODULE, min(_QR_MAX_MODULE, dots))
+    largest = _QR_MAX_MODULE if native else _RASTER_QR_MAX_MODULE
+    return max(_QR_MIN_MODULE, min(largest, dots))
 
 
 def _wrapped(
@@ -162,7 +169,7 @@ def _details(content: TicketContent, spec: PrinterSpec) -> list[Block]:
 
 
 def _tracking(content: TicketContent, spec: PrinterSpec) -> list[Block]:
-    module = qr_module_dots(content.tracking_url, spec.pixel_width)
+    module = qr_module_dots(content.tracking_url, spec.pixel_width, native=spec.native_qr)
     blocks: list[Block] = [QrCode(content.tracking_url, module)]
     blocks += _wrapped(t("ticket.scan_to_track", content.language), spec)
     blocks += _wrapped(content.tracking_url, spec)
