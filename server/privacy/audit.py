@@ -1,0 +1,79 @@
+"""The audit log: who did what to whose personal data, when, and why.
+
+Rows hold ids, field names and the reason staff typed — never a personal
+value. Actions: ``register``, ``lookup``, ``open``, ``search``, ``reveal``,
+``photo``, ``export``, ``correct``, ``delete``, ``purge``, ``rotate``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, RowMapping
+
+from server.db.privacy_schema import audit_log
+from server.store.common import Actor, as_aware, utcnow
+
+
+def record(
+    conn: Connection,
+    *,
+    unit_id: int | None,
+    actor: Actor,
+    action: str,
+    visitor_id: int | None = None,
+    visit_id: int | None = None,
+    fields: Sequence[str] = (),
+    reason: str | None = None,
+    detail: dict[str, Any] | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Append one audit row inside the caller's transaction."""
+    conn.execute(
+        sa.insert(audit_log).values(
+            unit_id=unit_id,
+            at=now or utcnow(),
+            user_id=actor.user_id,
+            device_id=actor.device_id,
+            action=action,
+            visitor_id=visitor_id,
+            visit_id=visit_id,
+            fields=",".join(fields) or None,
+            reason=(reason or None) and reason[:500],
+            detail=detail,
+        )
+    )
+
+
+def list_entries(
+    conn: Connection,
+    *,
+    unit_id: int,
+    visitor_id: int | None = None,
+    action: str | None = None,
+    limit: int = 200,
+) -> list[RowMapping]:
+    query = sa.select(audit_log).where(audit_log.c.unit_id == unit_id)
+    if visitor_id is not None:
+        query = query.where(audit_log.c.visitor_id == visitor_id)
+    if action:
+        query = query.where(audit_log.c.action == action)
+    query = query.order_by(audit_log.c.id.desc()).limit(limit)
+    return list(conn.execute(query).mappings())
+
+
+def entry_out(row: RowMapping) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "at": as_aware(row["at"]),
+        "user_id": row["user_id"],
+        "device_id": row["device_id"],
+        "action": row["action"],
+        "visitor_id": row["visitor_id"],
+        "visit_id": row["visit_id"],
+        "fields": row["fields"].split(",") if row["fields"] else [],
+        "reason": row["reason"],
+    }

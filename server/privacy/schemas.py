@@ -1,0 +1,63 @@
+"""Request bodies of the guestbook and personal-data endpoints.
+
+The ``visitor`` object of a registration is a plain mapping checked by
+:func:`server.privacy.form.validate_visitor`, so error codes are ours and no
+validation message can echo a typed value.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class ConsentIn(BaseModel):
+    notice_version: str = Field(max_length=32)
+    accepted: bool
+    photo_accepted: bool = False
+
+
+class RegistrationIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    client_request_id: str = Field(min_length=1, max_length=64)
+    language: str = Field(default="id", max_length=8)
+    consent: ConsentIn
+    service_id: int
+    priority: bool = False
+    priority_reason: str | None = Field(default=None, max_length=32)
+    returning_visitor_id: int | None = None
+    visitor: dict[str, Any]
+    id_photo_jpeg_base64: str | None = None
+
+
+class LookupIn(BaseModel):
+    nik: str | None = Field(default=None, max_length=40)
+    email: str | None = Field(default=None, max_length=200)
+
+
+class SearchIn(BaseModel):
+    nik: str | None = Field(default=None, max_length=40)
+    email: str | None = Field(default=None, max_length=200)
+    name: str | None = Field(default=None, min_length=2, max_length=200)
+
+
+PersonalField = Literal["name", "email", "phone", "id_number"]
+
+
+class RevealIn(BaseModel):
+    field: PersonalField
+    reason: str = Field(min_length=3, max_length=500)
+
+
+class ReasonIn(BaseModel):
+    reason: str = Field(min_length=3, max_length=500)
+
+
+class CorrectionIn(BaseModel):
+    """Fields to change (any guestbook field, ``id_type``, ``id_number``) and why."""
+
+    model_config = ConfigDict(extra="allow")
+
+    reason: str = Field(min_length=3, max_length=500)

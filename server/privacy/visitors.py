@@ -1,0 +1,271 @@
+"""Visitors and their identity: encrypted storage, look-up, masking, reveal.
+
+Store functions in the house style: keyword-only arguments, a Connection from
+the caller's transaction, no HTTP. Personal values are encrypted with the
+:class:`~server.privacy.crypto.KeyRing` passed in, bound to ``visitors/<field>/<id>``;
+``key_id`` records the key that encrypted a row so rotation can find it.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, RowMapping
+
+from server.db.privacy_schema import id_photos, visitors, visits
+from server.errors import LoketError, NotFound
+from server.privacy import audit
+from server.privacy.crypto import DecryptError, KeyRing, context
+from server.privacy.form import CATEGORY_FIELDS, PERSONAL_FIELDS
+from server.privacy.masking import mask
+from server.store.common import Actor, as_aware, inserted_id, utcnow
+
+log = logging.getLogger("loket.privacy")
+
+IDENTITY_COLUMNS = {f: f"{f}_ct" for f in PERSONAL_FIELDS}
+PROFILE_FIELDS = (*CATEGORY_FIELDS, "institution")
+
+
+class UnreadableData(LoketError):
+    """Stored personal data failed authentication (tampered, or its key is missing)."""
+
+    status_code = 500
+    code = "unreadable_personal_data"
+
+
+def id_lookup_hash(ring: KeyRing, *, id_type: str, number: str, is_nik: bool) -> str:
+    """The keyed hash of an ID number; any ID that is a NIK hashes as ``nik``."""
+    return ring.lookup_hash("nik" if is_nik else id_type, number)
+
+
+def email_lookup_hash(ring: KeyRing, email: str | None) -> str | None:
+    return ring.lookup_hash("email", email) if email else None
+
+
+def encrypt_identity(
+    ring: KeyRing, *, visitor_id: int, identity: dict[str, str | None]
+) -> dict[str, Any]:
+    """Column values holding ``identity`` encrypted under the active key."""
+    values: dict[str, Any] = {"key_id": ring.active_id}
+    for field, column in IDENTITY_COLUMNS.items():
+        values[column] = ring.encrypt_text(
+            identity.get(field), aad=context("visitors", field, visitor_id)
+        )
+    return values
+
+
+def decrypt_identity(ring: KeyRing, row: RowMapping) -> dict[str, str | None]:
+    """The plain identity of a visitor row; :class:`UnreadableData` if it fails."""
+    try:
+        return {
+            field: ring.decrypt_text(row[column], aad=context("visitors", field, row["id"]))
+            for field, column in IDENTITY_COLUMNS.items()
+        }
+    except DecryptError:
+        log.error("Visitor %s: personal data failed authentication.", row["id"])
+        raise UnreadableData(
+            f"Visitor {row['id']}'s personal data cannot be decrypted; tell the administrator."
+        ) from None
+
+
+def masked_identity(identity: dict[str, str | None]) -> dict[str, str | None]:
+    return {field: mask(field, identity.get(field)) for field in PERSONAL_FIELDS}
+
+
+def get_visitor(
+    conn: Connection, *, unit_id: int, visitor_id: int, for_update: bool = False
+) -> RowMapping:
+    query = sa.select(visitors).where(visitors.c.id == visitor_id, visitors.c.unit_id == unit_id)
+    if for_update and conn.dialect.name == "postgresql":
+        query = query.with_for_update()
+    row = conn.execute(query).mappings().first()
+    if row is None:
+        raise NotFound(f"Visitor {visitor_id} does not exist in this unit.", code="unknown_visitor")
+    return row
+
+
+def find_by_hash(
+    conn: Connection, *, unit_id: int, id_hash: str | None = None, email_hash: str | None = None
+) -> RowMapping | None:
+    """The most recently seen visitor with this ID or e-mail hash."""
+    if id_hash:
+        condition = visitors.c.id_hash == id_hash
+    elif email_hash:
+        condition = visitors.c.email_hash == email_hash
+    else:
+        return None
+    query = (
+        sa.select(visitors)
+        .where(visitors.c.unit_id == unit_id, condition)
+        .order_by(visitors.c.last_visit_at.desc(), visitors.c.id.desc())
+        .limit(1)
+    )
+    return conn.execute(query).mappings().first()
+
+
+def create_visitor(
+    conn: Connection,
+    *,
+    ring: KeyRing,
+    unit_id: int,
+    identity: dict[str, str | None],
+    profile: dict[str, str | None],
+    id_type: str | None,
+    id_hash: str | None,
+    now: datetime | None = None,
+) -> int:
+    """Insert a visitor, then encrypt the identity bound to the new row id."""
+    moment = now or utcnow()
+    visitor_id = inserted_id(
+        conn.execute(
+            sa.insert(visitors).values(
+                unit_id=unit_id,
+                created_at=moment,
+                updated_at=moment,
+                last_visit_at=moment,
+                **{f: profile.get(f) for f in PROFILE_FIELDS},
+            )
+        )
+    )
+    write_identity(
+        conn, ring=ring, visitor_id=visitor_id, identity=identity, id_type=id_type, id_hash=id_hash
+    )
+    return visitor_id
+
+
+def write_identity(
+    conn: Connection,
+    *,
+    ring: KeyRing,
+    visitor_id: int,
+    identity: dict[str, str | None],
+    id_type: str | None,
+    id_hash: str | None,
+    extra: dict[str, Any] | None = None,
+) -> None:
+    """Replace a visitor's encrypted identity and look-up hashes."""
+    values = encrypt_identity(ring, visitor_id=visitor_id, identity=identity)
+    values.update(
+        id_type=id_type,
+        id_hash=id_hash,
+        email_hash=email_lookup_hash(ring, identity.get("email")),
+        **(extra or {}),
+    )
+    conn.execute(sa.update(visitors).where(visitors.c.id == visitor_id).values(**values))
+
+
+def visitor_out(
+    ring: KeyRing, row: RowMapping, *, visit_count: int | None = None
+) -> dict[str, Any]:
+    """A visitor as staff see it by default: identity masked."""
+    out: dict[str, Any] = {
+        "id": row["id"],
+        "masked": masked_identity(decrypt_identity(ring, row)),
+        "id_type": row["id_type"],
+        **{f: row[f] for f in PROFILE_FIELDS},
+        "created_at": as_aware(row["created_at"]),
+        "last_visit_at": as_aware(row["last_visit_at"]),
+    }
+    if visit_count is not None:
+        out["visit_count"] = visit_count
+    return out
+
+
+def prefill_of(row: RowMapping) -> dict[str, str | None]:
+    """The non-identifying answers a returning visitor need not type again."""
+    return {f: row[f] for f in PROFILE_FIELDS}
+
+
+def lookup(
+    conn: Connection,
+    *,
+    ring: KeyRing,
+    unit_id: int,
+    actor: Actor,
+    nik: str | None = None,
+    email: str | None = None,
+) -> RowMapping | None:
+    """A returning visitor by NIK or e-mail (keyed hash), audited as ``lookup``."""
+    id_hash = ring.lookup_hash("nik", nik) if nik else None
+    email_hash = email_lookup_hash(ring, email) if not nik else None
+    row = find_by_hash(conn, unit_id=unit_id, id_hash=id_hash, email_hash=email_hash)
+    audit.record(
+        conn,
+        unit_id=unit_id,
+        actor=actor,
+        action="lookup",
+        visitor_id=row["id"] if row else None,
+        fields=["id_number" if nik else "email"],
+        detail={"found": row is not None},
+    )
+    return row
+
+
+def search(
+    conn: Connection,
+    *,
+    ring: KeyRing,
+    unit_id: int,
+    actor: Actor,
+    nik: str | None = None,
+    email: str | None = None,
+    name: str | None = None,
+    limit: int = 50,
+) -> list[RowMapping]:
+    """Staff search for a subject request: by NIK/e-mail hash, or by name in memory."""
+    found: list[RowMapping] = []
+    if nik or email:
+        condition = (
+            visitors.c.id_hash == ring.lookup_hash("nik", nik)
+            if nik
+            else visitors.c.email_hash == email_lookup_hash(ring, email)
+        )
+        found = list(
+            conn.execute(
+                sa.select(visitors).where(visitors.c.unit_id == unit_id, condition)
+            ).mappings()
+        )
+    elif name:
+        needle = " ".join(name.split()).casefold()
+        rows = conn.execute(
+            sa.select(visitors)
+            .where(visitors.c.unit_id == unit_id, visitors.c.name_ct.is_not(None))
+            .order_by(visitors.c.last_visit_at.desc())
+        ).mappings()
+        for row in rows:
+            try:
+                plain = ring.decrypt_text(
+                    row["name_ct"], aad=context("visitors", "name", row["id"])
+                )
+            except DecryptError:
+                log.error("Visitor %s: name failed authentication during search.", row["id"])
+                continue
+            if plain and needle in " ".join(plain.split()).casefold():
+                found.append(row)
+                if len(found) >= limit:
+                    break
+    audit.record(
+        conn,
+        unit_id=unit_id,
+        actor=actor,
+        action="search",
+        fields=["id_number" if nik else "email" if email else "name"],
+        detail={"results": len(found)},
+    )
+    return found[:limit]
+
+
+def visit_count(conn: Connection, *, visitor_id: int) -> int:
+    return int(
+        conn.execute(
+            sa.select(sa.func.count()).select_from(visits).where(visits.c.visitor_id == visitor_id)
+        ).scalar_one()
+    )
+
+
+def photo_ids(conn: Connection, *, visitor_id: int) -> list[int]:
+    query = sa.select(id_photos.c.id).where(id_photos.c.visitor_id == visitor_id)
+    return [int(i) for i in conn.execute(query).scalars()]

@@ -1,0 +1,69 @@
+"""Fixtures for the privacy tests: the server fixtures plus known personal values."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+from argon2 import PasswordHasher
+
+from server.auth import passwords
+from tests.server.conftest import *  # noqa: F403
+from tests.server.conftest import Unit
+
+NIK = "1906014501900001"
+NAME = "Siti Aminah Rahmawati"
+EMAIL = "siti.aminah@example.com"
+PHONE = "081234567877"
+KNOWN_VALUES = (NIK, NAME, EMAIL, PHONE)
+
+
+def visitor_payload(**overrides: Any) -> dict[str, Any]:
+    visitor = {
+        "name": NAME,
+        "sex": "female",
+        "age_group": "30_39",
+        "education": "s2",
+        "occupation": "peneliti_dosen",
+        "institution": "Universitas Bangka Belitung",
+        "institution_category": "lembaga_penelitian_pendidikan",
+        "email": EMAIL,
+        "phone": PHONE,
+        "id_type": "ktp",
+        "id_number": NIK,
+        "purpose": "penelitian",
+    }
+    visitor.update(overrides)
+    return visitor
+
+
+def registration_body(
+    unit: Unit, *, visitor: dict[str, Any] | None = None, **overrides: Any
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "client_request_id": str(uuid.uuid4()),
+        "language": "id",
+        "consent": {"notice_version": "2026-11", "accepted": True, "photo_accepted": False},
+        "service_id": unit.service_ids[0],
+        "priority": False,
+        "priority_reason": None,
+        "returning_visitor_id": None,
+        "visitor": visitor or visitor_payload(),
+        "id_photo_jpeg_base64": None,
+    }
+    body.update(overrides)
+    return body
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cheap argon2 parameters: these tests are about personal data, not passwords."""
+    monkeypatch.setattr(
+        passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
+    )
+
+
+@pytest.fixture
+def known() -> tuple[str, ...]:
+    return KNOWN_VALUES
