@@ -8,6 +8,7 @@ variable is set and the server is unreachable, those tests fail — never skip.
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,11 +26,25 @@ BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
 ADMIN_PASSWORD = "admin-password-123"
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated once by Alembic; each test gets a copy (fast, same schema)."""
+    path = tmp_path_factory.mktemp("template") / "loket.sqlite3"
+    engine = create_db_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()
+    return path
+
+
 @pytest.fixture(params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A URL of an empty database on each configured backend."""
+def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
+) -> Iterator[str]:
+    """A URL of a freshly migrated database on each configured backend."""
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'loket.sqlite3'}"
+        target = tmp_path / "loket.sqlite3"
+        shutil.copyfile(sqlite_template, target)
+        yield f"sqlite:///{target}"
         return
     schema = f"t_{uuid.uuid4().hex[:12]}"
     base = normalise_database_url(POSTGRES_URL)

@@ -35,8 +35,9 @@ def unit(db: Database) -> Unit:
         counters = [c["id"] for c in units.list_counters(conn, unit_id=result.unit_id)]
         _, kiosk = accounts.add_device(conn, unit_id=result.unit_id, kind="kiosk", name="Kiosk")
         _, board = accounts.add_device(conn, unit_id=result.unit_id, kind="board", name="Board")
-        accounts.add_user(conn, unit_id=result.unit_id, username="siti", password="staff-password-1",
-                          role="staff")
+        accounts.add_user(
+            conn, unit_id=result.unit_id, username="siti", password="staff-password-1", role="staff"
+        )
     return Unit(result.unit_id, services, counters, kiosk, board)
 
 
@@ -46,7 +47,9 @@ def client(settings: Settings, db: Database, unit: Unit) -> Iterator[TestClient]
         yield c
 
 
-def login(client: TestClient, username: str = "admin", password: str = ADMIN_PASSWORD) -> dict[str, str]:
+def login(
+    client: TestClient, username: str = "admin", password: str = ADMIN_PASSWORD
+) -> dict[str, str]:
     response = client.post("/api/v1/auth/login", json={"username": username, "password": password})
     assert response.status_code == 200, response.text
     return {"Authorization": f"Bearer {response.json()['token']}"}
