@@ -67,3 +67,42 @@ def _fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def known() -> tuple[str, ...]:
     return KNOWN_VALUES
+
+
+def nik_for(serial: int) -> str:
+    """A valid NIK with the given serial (women born 5 Jan 1990 in Belitung Timur)."""
+    return f"190601450190{serial:04d}"
+
+
+def direct_registration(
+    db: Any,
+    ring: Any,
+    unit: Unit,
+    *,
+    serial: int,
+    now: Any = None,
+    photo: bytes | None = None,
+    name: str | None = None,
+) -> Any:
+    """Register one visitor through the store (no HTTP), for bulk and timing tests."""
+    from server.privacy.form import validate_visitor
+    from server.privacy.registration import Registration, register_once
+    from server.store.common import Actor
+
+    values, errors = validate_visitor(
+        visitor_payload(
+            id_number=nik_for(serial),
+            name=name or f"Pengunjung Nomor {serial}",
+            email=f"pengunjung{serial}@example.com",
+        )
+    )
+    assert not errors, errors
+    reg = Registration(
+        values=values,
+        service_id=unit.service_ids[0],
+        notice_version="2026-11",
+        photo_consent=photo is not None,
+        photo_jpeg=photo,
+        client_request_id=uuid.uuid4().hex,
+    )
+    return register_once(db, ring=ring, unit_id=unit.id, actor=Actor(), reg=reg, now=now)

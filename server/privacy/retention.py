@@ -1,0 +1,166 @@
+"""Retention: delete or anonymise personal data whose time is up.
+
+:func:`purge` removes ID photos older than ``retention_photo_days``, erases
+visitors not seen for ``retention_guestbook_days`` (identity and photos
+deleted; their visits stay with service, date and categories, so reports keep
+their counts) and drops audit rows older than ``retention_audit_days``. It
+works in small batches, each its own short write transaction, so a running
+server is never blocked for long. ``loket purge`` runs it by hand;
+:func:`start_retention_job` runs it daily inside the server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from server.db.database import Database
+from server.db.privacy_schema import audit_log, id_photos, visitors
+from server.privacy import audit
+from server.privacy.settings import PrivacySettings, get_privacy_settings
+from server.privacy.subject import erase_visitor
+from server.store.common import Actor, utcnow
+
+log = logging.getLogger("loket.privacy.retention")
+BATCH = 200
+
+
+@dataclass(frozen=True)
+class PurgeResult:
+    photos_deleted: int = 0
+    visitors_erased: int = 0
+    audit_rows_deleted: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Cutoffs:
+    photo: datetime
+    guestbook: datetime
+    audit: datetime
+
+    @classmethod
+    def at(cls, now: datetime, settings: PrivacySettings) -> Cutoffs:
+        return cls(
+            photo=now - timedelta(days=settings.retention_photo_days),
+            guestbook=now - timedelta(days=settings.retention_guestbook_days),
+            audit=now - timedelta(days=settings.retention_audit_days),
+        )
+
+
+def expired_counts(db: Database, *, settings: PrivacySettings, now: datetime) -> PurgeResult:
+    """What :func:`purge` would remove at ``now`` (for ``--dry-run``)."""
+    cut = Cutoffs.at(now, settings)
+
+    def count(table: sa.Table, condition: Any) -> int:
+        with db.read() as conn:
+            query = sa.select(sa.func.count()).select_from(table).where(condition)
+            return int(conn.execute(query).scalar_one())
+
+    return PurgeResult(
+        count(id_photos, id_photos.c.created_at < cut.photo),
+        count(visitors, visitors.c.last_visit_at < cut.guestbook),
+        count(audit_log, audit_log.c.at < cut.audit),
+    )
+
+
+def _batched_ids(db: Database, query: sa.Select[Any]) -> list[int]:
+    with db.read() as conn:
+        return [int(i) for i in conn.execute(query.limit(BATCH)).scalars()]
+
+
+def purge(
+    db: Database, *, settings: PrivacySettings, now: datetime | None = None, batch: int = BATCH
+) -> PurgeResult:
+    """Remove everything expired at ``now``; returns how much was removed."""
+    moment = now or utcnow()
+    cut = Cutoffs.at(moment, settings)
+    photos = erased = audits = 0
+    while True:
+        with db.write() as conn:
+            ids = [
+                int(i)
+                for i in conn.execute(
+                    sa.select(id_photos.c.id).where(id_photos.c.created_at < cut.photo).limit(batch)
+                ).scalars()
+            ]
+            if not ids:
+                break
+            conn.execute(sa.delete(id_photos).where(id_photos.c.id.in_(ids)))
+            photos += len(ids)
+    while True:
+        with db.write() as conn:
+            rows = conn.execute(
+                sa.select(visitors.c.id, visitors.c.unit_id)
+                .where(visitors.c.last_visit_at < cut.guestbook)
+                .limit(batch)
+            ).all()
+            if not rows:
+                break
+            for visitor_id, unit_id in rows:
+                erase_visitor(conn, visitor_id=visitor_id, now=moment)
+                audit.record(
+                    conn,
+                    unit_id=unit_id,
+                    actor=Actor(),
+                    action="purge",
+                    visitor_id=visitor_id,
+                    reason="retention period ended",
+                    now=moment,
+                )
+            erased += len(rows)
+    while True:
+        with db.write() as conn:
+            ids = [
+                int(i)
+                for i in conn.execute(
+                    sa.select(audit_log.c.id).where(audit_log.c.at < cut.audit).limit(batch)
+                ).scalars()
+            ]
+            if not ids:
+                break
+            conn.execute(sa.delete(audit_log).where(audit_log.c.id.in_(ids)))
+            audits += len(ids)
+    result = PurgeResult(photos, erased, audits)
+    if photos or erased or audits:
+        with db.write() as conn:
+            audit.record(
+                conn,
+                unit_id=None,
+                actor=Actor(),
+                action="purge",
+                detail=result.as_dict(),
+                now=moment,
+            )
+    log.info("Retention purge: %s", result.as_dict())
+    return result
+
+
+async def retention_loop(
+    db: Database, *, settings: PrivacySettings | None = None, first_delay: float = 60.0
+) -> None:
+    """Run :func:`purge` every ``retention_interval_hours`` until cancelled."""
+    config = settings or get_privacy_settings()
+    await asyncio.sleep(first_delay)
+    while True:
+        try:
+            await asyncio.to_thread(purge, db, settings=config)
+        except Exception as exc:  # keep the server up; the next run retries
+            log.error("Retention purge failed: %s", type(exc).__name__)
+        await asyncio.sleep(config.retention_interval_hours * 3600)
+
+
+def start_retention_job(app: Any, *, first_delay: float = 60.0) -> asyncio.Task[None]:
+    """Start the daily purge for a FastAPI app (call inside its lifespan; cancel on exit)."""
+    settings = getattr(app.state, "privacy_settings", None)
+    return asyncio.get_running_loop().create_task(
+        retention_loop(app.state.db, settings=settings, first_delay=first_delay),
+        name="loket-retention",
+    )

@@ -1,0 +1,84 @@
+"""Purge removes exactly what expired at an explicit ``now``, and keeps report counts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from server.db.database import Database
+from server.db.privacy_schema import audit_log, id_photos, visitors, visits
+from server.privacy.keys import key_file_for
+from server.privacy.retention import expired_counts, purge
+from server.privacy.settings import PrivacySettings
+from tests.privacy.conftest import direct_registration
+from tests.server.conftest import Unit
+
+JPEG = b"\xff\xd8\xff\xe0photo"
+T0 = datetime(2026, 1, 5, 3, 0, tzinfo=UTC)
+RULES = PrivacySettings(
+    retention_photo_days=30, retention_guestbook_days=730, retention_audit_days=1825
+)
+
+
+def _count(db: Database, table: sa.Table, *where: object) -> int:
+    with db.read() as conn:
+        return int(
+            conn.execute(sa.select(sa.func.count()).select_from(table).where(*where)).scalar_one()
+        )
+
+
+def test_purge_at_explicit_times(db: Database, unit: Unit, tmp_path: Path) -> None:
+    ring = key_file_for(tmp_path / "keys.json").ring()
+    old = direct_registration(db, ring, unit, serial=1, now=T0, photo=JPEG)
+    recent = direct_registration(db, ring, unit, serial=2, now=T0 + timedelta(days=20), photo=JPEG)
+    returning = direct_registration(db, ring, unit, serial=3, now=T0)
+    direct_registration(db, ring, unit, serial=3, now=T0 + timedelta(days=400))
+
+    # day 31: only the first photo (taken at T0) is past 30 days
+    at = T0 + timedelta(days=31)
+    assert expired_counts(db, settings=RULES, now=at).photos_deleted == 1
+    result = purge(db, settings=RULES, now=at)
+    assert (result.photos_deleted, result.visitors_erased) == (1, 0)
+    with db.read() as conn:
+        left = conn.execute(sa.select(id_photos.c.visit_id)).scalars().all()
+    assert left == [recent.visit_id]
+    assert purge(db, settings=RULES, now=at).photos_deleted == 0  # idempotent
+
+    # day 731: visitor 1 (last seen T0) expires; visitor 3 came back on day 400
+    at = T0 + timedelta(days=731)
+    result = purge(db, settings=RULES, now=at)
+    assert (result.photos_deleted, result.visitors_erased) == (1, 1)
+    remaining = {
+        r
+        for r in (old.visitor_id, recent.visitor_id, returning.visitor_id)
+        if _count(db, visitors, visitors.c.id == r)
+    }
+    assert remaining == {recent.visitor_id, returning.visitor_id}
+    assert _count(db, visits) == 4  # every visit kept for reports
+    with db.read() as conn:
+        anon = conn.execute(sa.select(visits).where(visits.c.id == old.visit_id)).mappings().one()
+    assert anon["visitor_id"] is None and anon["anonymised_at"] is not None
+    assert (anon["service_id"], anon["education"], anon["purpose"]) == (
+        unit.service_ids[0],
+        "s2",
+        "penelitian",
+    )
+
+    # day 400 + 731: the returning visitor expires too; audit rows from T0 are 5 years old later
+    result = purge(db, settings=RULES, now=T0 + timedelta(days=1131))
+    assert result.visitors_erased == 2
+    assert _count(db, visitors) == 0 and _count(db, visits, visits.c.visitor_id.is_(None)) == 4
+    before = _count(db, audit_log, audit_log.c.at < T0 + timedelta(days=1))
+    assert before > 0
+    result = purge(db, settings=RULES, now=T0 + timedelta(days=1826))
+    assert result.audit_rows_deleted >= before
+    assert _count(db, audit_log, audit_log.c.at < T0 + timedelta(days=1)) == 0
+    with db.read() as conn:
+        purges = conn.execute(
+            sa.select(audit_log.c.action, audit_log.c.visitor_id).where(
+                audit_log.c.action == "purge"
+            )
+        ).all()
+    assert any(v is None for _, v in purges)  # the summary row
