@@ -1,0 +1,317 @@
+"""The kiosk's core: the journey plus the server, outbox and printer around it.
+
+:class:`KioskCore` holds one :class:`~kiosk.journey.Journey` and performs its
+side effects: loading the form and services, looking a returning visitor up,
+sending the registration (or storing it in the outbox when the server is
+unreachable), printing the ticket and its on-screen preview, and reporting the
+printer's state. Slow calls go through a :class:`~kiosk.worker.Worker`; after
+every change ``on_change`` is called (on the UI thread in the app), and the
+screens redraw from the core's state. No Kivy import here: tests drive the
+core with an inline worker.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from kiosk.client import ApiResult, KioskClient, Outcome
+from kiosk.forms import GuestbookForm, Service, Unit, services_from_json
+from kiosk.journey import IncompleteRegistration, Journey, JourneyError, Step, TicketInfo
+from kiosk.outbox import FlushReport, Outbox
+from kiosk.printing import PrintOutcome, TicketPrinting, ticket_content
+from kiosk.settings import KioskSettings
+from kiosk.worker import Worker
+from printers import TicketContent
+from server.domain.identity import IdentityError, MrzInfo
+from server.i18n import LANGUAGES
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """Everything fetched at start-up (or the reason it failed)."""
+
+    unit: Unit
+    services: tuple[Service, ...]
+    forms: dict[str, GuestbookForm]
+    error: str = ""
+
+
+class KioskCore:
+    """Journey state plus the side effects; screens read it, taps call it."""
+
+    def __init__(
+        self,
+        settings: KioskSettings,
+        *,
+        client: KioskClient,
+        outbox: Outbox,
+        printing: TicketPrinting,
+        worker: Worker,
+        on_change: Callable[[], None] = lambda: None,
+    ) -> None:
+        self.settings = settings
+        self.client = client
+        self.outbox = outbox
+        self.printing = printing
+        self.worker = worker
+        self.on_change = on_change
+        self.journey = Journey(language=settings.language, camera_enabled=settings.camera)
+        self.unit = Unit()
+        self.forms: dict[str, GuestbookForm] = {}
+        self.load_state = "loading"  # loading | ready | failed
+        self.busy = False
+        self.lookup_state = ""  # "" | searching | found | not_found | failed | error
+        self.lookup_error = ""
+        self.scan_state = ""  # "" | scanned | error
+        self.print_state = ""  # "" | printing | printed | failed
+        self.preview_png: bytes | None = None
+        self.ticket_content: TicketContent | None = None
+        self.print_listeners: list[Callable[[PrintOutcome], None]] = []
+        self._flushing = threading.Lock()
+
+    def changed(self) -> None:
+        self.on_change()
+
+    # --- start-up ----------------------------------------------------------------------
+
+    def load(self) -> None:
+        """Fetch unit, services and the form in every language (in the background)."""
+        self.worker.submit(self._fetch, self._loaded)
+
+    def _fetch(self) -> Loaded:
+        unit, services = self.client.unit(), self.client.services()
+        forms = {lang: self.client.guestbook_form(lang) for lang in LANGUAGES}
+        results = [unit, services, *forms.values()]
+        failed = next((r for r in results if not r.ok), None)
+        if failed is not None:
+            return Loaded(Unit(), (), {}, failed.outcome.value)
+        return Loaded(
+            Unit.from_json(unit.data),
+            services_from_json(services.data),
+            {lang: GuestbookForm.from_json(r.data) for lang, r in forms.items()},
+        )
+
+    def _loaded(self, loaded: Loaded) -> None:
+        if loaded.error:
+            log.warning("kiosk could not load its configuration: %s", loaded.error)
+            self.load_state = "failed" if not self.journey.ready else "ready"
+        else:
+            self.unit, self.forms = loaded.unit, loaded.forms
+            self.journey.load(self.forms[self.journey.language], loaded.services)
+            self.load_state = "ready"
+        self.changed()
+
+    # --- navigation --------------------------------------------------------------------
+
+    def set_language(self, language: str) -> None:
+        self.journey.set_language(language)
+        form = self.forms.get(self.journey.language)
+        if form is not None:
+            self.journey.form = form
+        self.changed()
+
+    def start(self) -> None:
+        if not self.journey.ready:
+            self.load()
+            return
+        self.reset(self.journey.language)
+        self.journey.start()
+        self.changed()
+
+    def back(self) -> None:
+        self.journey.back()
+        self.changed()
+
+    def reset(self, language: str | None = None) -> None:
+        """Wipe everything typed and the last ticket; back to the welcome screen."""
+        self.journey.reset()
+        self.set_language(language or self.settings.language)
+        self.busy = False
+        self.lookup_state = self.lookup_error = self.scan_state = self.print_state = ""
+        self.preview_png = None
+        self.ticket_content = None
+        self.changed()
+
+    def accept_consent(self, *, photo: bool) -> None:
+        self.journey.accept_consent(photo=photo)
+        self.changed()
+
+    def decline_consent(self) -> None:
+        self.journey.decline_consent()
+        self.changed()
+
+    def choose_service(self, service_id: int) -> None:
+        self.journey.choose_service(service_id)
+        self.lookup_state = self.lookup_error = ""
+        self.changed()
+
+    # --- returning visitor ---------------------------------------------------------------
+
+    def first_visit(self) -> None:
+        self.journey.first_visit()
+        self.changed()
+
+    def lookup(self, kind: str, value: str) -> None:
+        try:
+            body = self.journey.lookup_body(kind, value)
+        except IdentityError as error:
+            self.lookup_state, self.lookup_error = "error", error.code
+            self.changed()
+            return
+        self.lookup_state, self.lookup_error = "searching", ""
+        self.changed()
+        self.worker.submit(lambda: self.client.lookup(body), self._looked_up)
+
+    def _looked_up(self, result: ApiResult) -> None:
+        if self.journey.step != Step.RETURNING:
+            return
+        if result.ok and isinstance(result.data, dict):
+            self.journey.lookup_found(result.data)
+            self.lookup_state = "found"
+        elif result.outcome == Outcome.NOT_FOUND:
+            self.lookup_state = "not_found"
+        else:
+            self.lookup_state = "failed"
+        self.changed()
+
+    def confirm_match(self, is_me: bool) -> None:
+        self.journey.confirm_match(is_me)
+        self.lookup_state = ""
+        self.changed()
+
+    # --- guestbook and ID ---------------------------------------------------------------
+
+    def set_value(self, name: str, value: str) -> None:
+        self.journey.set_value(name, value)
+
+    def next_field(self) -> None:
+        self.journey.next_field()
+        self.changed()
+
+    def set_id_type(self, id_type: str) -> None:
+        self.journey.set_id_type(id_type)
+        self.scan_state = ""
+        self.changed()
+
+    def confirm_id(self) -> None:
+        self.journey.confirm_id()
+        self.changed()
+
+    def scanned(self, result: MrzInfo | IdentityError) -> None:
+        """A passport MRZ was read; only used while the visitor is on the ID step."""
+        if self.journey.step != Step.IDENTITY:
+            return
+        if isinstance(result, MrzInfo):
+            self.journey.id_from_mrz(result.document_number)
+            self.scan_state = "scanned"
+        else:
+            self.journey.errors["id_number"] = result.code
+            self.scan_state = "error"
+        self.changed()
+
+    def set_photo(self, jpeg: bytes | None) -> None:
+        self.journey.set_photo(jpeg)
+        self.changed()
+
+    # --- registration and ticket -------------------------------------------------------------
+
+    def set_priority(self, reason: str | None) -> None:
+        self.journey.set_priority(reason)
+        self.changed()
+
+    def take_ticket(self) -> None:
+        """Send the registration once; a second tap while sending does nothing."""
+        if self.busy or self.journey.step != Step.PRIORITY:
+            return
+        try:
+            payload = self.journey.registration()
+        except IncompleteRegistration as error:
+            self.journey.server_rejected_fields(error.fields)
+            self.changed()
+            return
+        self.busy = True
+        self.changed()
+        self.worker.submit(
+            lambda: self.client.register(payload), lambda r: self._registered(payload, r)
+        )
+
+    def _registered(self, payload: dict[str, Any], result: ApiResult) -> None:
+        self.busy = False
+        if result.ok and isinstance(result.data, dict) and "ticket" in result.data:
+            ticket = self.journey.ticket_issued(result.data)
+            self._print(ticket)
+        elif result.transient:
+            self.outbox.add(payload)
+            self.journey.queued_offline()
+        elif result.outcome == Outcome.REJECTED and result.fields:
+            self.journey.server_rejected_fields(result.fields)
+        else:
+            self.journey.failed()
+        self.changed()
+
+    def _print(self, ticket: TicketInfo) -> None:
+        service = next((s for s in self.journey.services if s.id == ticket.service_id), None)
+        service = service or self.journey.service
+        name = service.name(self.journey.language) if service else ""
+        self.ticket_content = ticket_content(ticket, name, self.unit, self.journey.language)
+        self.reprint()
+        content = self.ticket_content
+        self.worker.submit(lambda: self.printing.preview(content), self._previewed)
+
+    def reprint(self) -> None:
+        content = self.ticket_content
+        if content is None or self.print_state == "printing":
+            return
+        self.print_state = "printing"
+        self.changed()
+        self.worker.submit(lambda: self.printing.print_ticket(content), self._printed)
+
+    def _printed(self, outcome: PrintOutcome) -> None:
+        self.print_state = "printed" if outcome.ok else "failed"
+        for listener in self.print_listeners:
+            listener(outcome)
+        self.send_heartbeat()
+        self.changed()
+
+    def _previewed(self, png: bytes) -> None:
+        if self.journey.step == Step.TICKET:
+            self.preview_png = png
+            self.changed()
+
+    # --- background duties ------------------------------------------------------------------
+
+    def send_heartbeat(self) -> None:
+        state = self.printing.last_state
+        self.worker.submit(lambda: self.client.heartbeat(state))
+
+    def flush_outbox(self) -> None:
+        """Send stored registrations if any (one flush at a time)."""
+        if not self._flushing.acquire(blocking=False):
+            return
+
+        def flush() -> FlushReport:
+            try:
+                return self.outbox.flush(self.client.register)
+            finally:
+                self._flushing.release()
+
+        self.worker.submit(flush)
+
+    def idle_expired(self) -> None:
+        """Nobody touched the screen: wipe the journey."""
+        log.info("idle timeout: journey wiped")
+        self.reset()
+
+    @property
+    def journey_active(self) -> bool:
+        """Whether a visitor is mid-journey (so the idle timeout applies)."""
+        return self.journey.step != Step.WELCOME
+
+
+__all__ = ["JourneyError", "KioskCore", "Loaded"]

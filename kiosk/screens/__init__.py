@@ -1,0 +1,17 @@
+"""One Kivy screen per journey step; each ``<name>.py`` sits next to ``<name>.kv``."""
+
+from __future__ import annotations
+
+#: screen module names, in journey order; their .kv files are loaded by the app
+SCREEN_MODULES = (
+    "welcome",
+    "consent",
+    "service",
+    "returning",
+    "guestbook",
+    "identity",
+    "priority",
+    "ticket",
+    "notice",
+    "idle",
+)

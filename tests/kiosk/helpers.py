@@ -1,0 +1,143 @@
+"""Test helpers for the kiosk: a virtual serial printer and the window-driver runner.
+
+:class:`SerialPrinter` is a socat pty pair: the kiosk prints to one end, the
+test reads the other with pyserial and answers the printer's real-time status
+queries (``DLE EOT n``) as a healthy printer or one that is out of paper.
+:func:`run_driver` runs ``tests.kiosk.kiosk_driver`` in a subprocess (one Kivy
+window per process), under the current X display or a fresh ``xvfb-run``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import serial
+
+REPO = Path(__file__).resolve().parents[2]
+KIVY_HOME = REPO / "build" / "kivy-home"
+SHOTS = REPO / "artifacts" / "kiosk"
+
+#: answers to DLE EOT 1, 2, 4 (printer, offline cause, paper sensor)
+HEALTHY = {1: 0x12, 2: 0x12, 4: 0x12}
+PAPER_OUT = {1: 0x1A, 2: 0x32, 4: 0x72}
+
+
+class SerialPrinter:
+    """A pty pair standing in for a serial ESC/POS printer."""
+
+    def __init__(self, answers: dict[int, int] | None = None) -> None:
+        self.answers = dict(answers or HEALTHY)
+        self.received = bytearray()
+        self._stop = threading.Event()
+        self._socat = subprocess.Popen(
+            ["socat", "-d", "-d", "pty,raw,echo=0", "pty,raw,echo=0"],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        paths: list[str] = []
+        assert self._socat.stderr is not None
+        while len(paths) < 2:
+            line = self._socat.stderr.readline()
+            if not line:
+                raise RuntimeError("socat did not start")
+            found = re.search(r"PTY is (\S+)", line)
+            if found:
+                paths.append(found.group(1))
+        self.kiosk_end, self.test_end = paths
+        self._port = serial.Serial(self.test_end, 115200, timeout=0.05)
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"serial://{self.kiosk_end}?baudrate=115200"
+
+    def _serve(self) -> None:
+        pending = b""
+        while not self._stop.is_set():
+            data = self._port.read(4096)
+            if not data:
+                continue
+            self.received.extend(data)
+            pending = (pending + data)[-8:]
+            while b"\x10\x04" in pending:
+                index = pending.index(b"\x10\x04")
+                if len(pending) < index + 3:
+                    break
+                n = pending[index + 2]
+                self._port.write(bytes([self.answers.get(n, 0x12)]))
+                pending = pending[index + 3 :]
+
+    def wait_for(self, needle: bytes, timeout: float = 10.0) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if needle in self.received:
+                return True
+            time.sleep(0.05)
+        return False
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=2)
+        self._port.close()
+        self._socat.terminate()
+        self._socat.wait(timeout=5)
+
+
+def kivy_env() -> dict[str, str]:
+    KIVY_HOME.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ)
+    env.update(
+        KIVY_NO_ARGS="1",
+        KIVY_NO_CONSOLELOG="1",
+        KIVY_HOME=str(KIVY_HOME),
+        PYTHONPATH=str(REPO),
+    )
+    env.pop("SDL_VIDEODRIVER", None)
+    return env
+
+
+def display_prefix() -> list[str]:
+    """Run under the current X display, or start one if there is none."""
+    if os.environ.get("DISPLAY"):
+        return []
+    if not shutil.which("xvfb-run"):
+        raise RuntimeError("no X display and no xvfb-run")
+    return ["xvfb-run", "-a", "-s", "-screen 0 1920x1920x24"]
+
+
+def run_driver(config: dict[str, Any], workdir: Path, timeout: float = 120) -> dict[str, Any]:
+    """Run one scenario in a fresh process; return its JSON summary."""
+    config = dict(config)
+    config.setdefault("shots_dir", str(SHOTS))
+    config["result"] = str(workdir / f"result-{config.get('shot_prefix', 'run')}.json")
+    config_path = workdir / f"driver-{config.get('shot_prefix', 'run')}.json"
+    config_path.write_text(json.dumps(config, default=str))
+    command = [
+        *display_prefix(),
+        sys.executable,
+        "-m",
+        "tests.kiosk.kiosk_driver",
+        str(config_path),
+    ]
+    done = subprocess.run(
+        command, cwd=REPO, env=kivy_env(), capture_output=True, text=True, timeout=timeout
+    )
+    result_path = Path(config["result"])
+    if not result_path.exists():
+        raise AssertionError(
+            f"driver crashed (rc={done.returncode}):\n{done.stdout[-3000:]}\n{done.stderr[-5000:]}"
+        )
+    summary: dict[str, Any] = json.loads(result_path.read_text())
+    if not summary.get("finished"):
+        raise AssertionError(f"scenario failed:\n{summary.get('error')}\n{done.stderr[-3000:]}")
+    return summary

@@ -1,0 +1,382 @@
+"""Drive a real kiosk window with real touch input, in its own process.
+
+Kivy allows one window per process, so each window test runs this module as
+a subprocess: ``python -m tests.kiosk.kiosk_driver CONFIG.json``. It starts the
+real :class:`kiosk.app.KioskApp`, then plays a scenario: every action is a
+``UnitTestTouch`` down/up at a widget's window position (dispatched through
+Kivy's input pipeline, like a finger), typing goes through the on-screen
+keyboard's keys, and each step waits until the screen shows what it should.
+Screenshots of every screen go to ``shots_dir``; a JSON summary (what was
+seen, timings) is written to ``result``. Exit code 0 means the scenario
+finished; assertions on the server and printer are made by the test.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+import traceback
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+Wait = Callable[[], bool]
+
+
+def main(config_path: str) -> int:
+    config = json.loads(Path(config_path).read_text())
+    from kiosk.cli import build_app
+    from kiosk.settings import KioskSettings
+
+    settings = KioskSettings(**config["settings"])
+    app = build_app(settings)
+    driver = Driver(app, config)
+    from kivy.clock import Clock
+
+    Clock.schedule_once(lambda _dt: driver.begin(), 0)
+    app.run()
+    Path(config["result"]).write_text(json.dumps(driver.summary, indent=2))
+    return 0 if driver.summary.get("finished") else 1
+
+
+class Driver:
+    """Runs a scenario generator: each ``yield`` is a condition to wait for."""
+
+    def __init__(self, app: Any, config: dict[str, Any]) -> None:
+        self.app = app
+        self.config = config
+        self.shots = Path(config["shots_dir"])
+        self.shots.mkdir(parents=True, exist_ok=True)
+        self.prefix = config.get("shot_prefix", "")
+        self.summary: dict[str, Any] = {"screens": [], "finished": False}
+        self.deadline = 0.0
+        self.steps: Iterator[Wait] = iter(())
+        self.waiting: Wait | None = None
+        self.waiting_what = ""
+
+    def begin(self) -> None:
+        from kivy.clock import Clock
+
+        self.steps = SCENARIOS[self.config["scenario"]](self)
+        self.summary["started_at"] = time.monotonic()
+        Clock.schedule_interval(self._tick, 0)
+
+    def _tick(self, _dt: float) -> bool:
+        try:
+            if self.waiting is not None:
+                if not self.waiting():
+                    if time.monotonic() > self.deadline:
+                        raise TimeoutError(f"timed out waiting for: {self.waiting_what}")
+                    return True
+                self.waiting = None
+            self.waiting = next(self.steps)
+            self.waiting_what = getattr(self.waiting, "what", repr(self.waiting))
+            self.deadline = time.monotonic() + float(self.config.get("step_timeout", 20))
+            return True
+        except StopIteration:
+            self.summary["finished"] = True
+        except Exception as error:
+            self.summary["error"] = "".join(traceback.format_exception(error))
+        self.app.stop()
+        return False
+
+    # --- helpers for scenarios ------------------------------------------------------
+
+    @property
+    def screen(self) -> Any:
+        return self.app.root.current_screen
+
+    def on_screen(self, name: str, frames: int = 3) -> Wait:
+        """The screen shows, and has been laid out for a few frames (positions are final)."""
+        seen = {"n": 0}
+
+        def check() -> bool:
+            if self.app.root.current == name and self._settled():
+                seen["n"] += 1
+            else:
+                seen["n"] = 0
+            return seen["n"] > frames
+
+        check.what = f"screen {name}"  # type: ignore[attr-defined]
+        return check
+
+    def until(self, what: str, condition: Callable[[], bool]) -> Wait:
+        condition.what = what  # type: ignore[attr-defined]
+        return condition
+
+    def frames(self, count: int = 2) -> Wait:
+        state = {"n": 0}
+
+        def check() -> bool:
+            state["n"] += 1
+            return state["n"] > count
+
+        check.what = f"{count} frames"  # type: ignore[attr-defined]
+        return check
+
+    def _settled(self) -> bool:
+        # the app refreshes a screen on the frame after a change
+        return not self.app._refresh_trigger.is_triggered
+
+    def tap(self, widget: Any) -> None:
+        """A finger touch at the widget's centre, through Kivy's input pipeline."""
+        from kivy.tests.common import UnitTestTouch
+
+        if widget.disabled or widget.opacity == 0:
+            raise AssertionError(f"cannot tap hidden/disabled widget {widget!r}")
+        x, y = widget.to_window(*widget.center)
+        touch = UnitTestTouch(x, y)
+        touch.touch_down()
+        touch.touch_up()
+
+    def key(self, keyboard: Any, key: str) -> None:
+        from kiosk.widgets.keyboard import KeyButton
+
+        for row in keyboard.children:
+            for button in row.children:
+                if isinstance(button, KeyButton) and button.key == key:
+                    self.tap(button)
+                    return
+        raise AssertionError(f"no key {key!r} on the {keyboard.layout} keyboard")
+
+    def type(self, keyboard: Any, text: str) -> None:
+        """Type ``text`` with on-screen key taps (shift for capitals)."""
+        from kiosk.widgets.keyboard import SHIFT
+
+        for char in text:
+            if char.isalpha() and char.isupper():
+                if not keyboard.shift:
+                    self.key(keyboard, SHIFT)
+                self.key(keyboard, char.lower())
+            else:
+                self.key(keyboard, char)
+
+    def shot(self, name: str) -> None:
+        path = self.shots / f"{self.prefix}{name}.png"
+        self.app.root.export_to_png(str(path))
+        self.summary["screens"].append(name)
+
+    def buttons_in(self, box: Any) -> list[Any]:
+        return list(reversed(box.children))
+
+
+# --- scenarios ----------------------------------------------------------------------------
+
+
+def full_journey(d: Driver) -> Iterator[Wait]:
+    """Welcome → consent → service → returning (NIK) → guestbook → ID → priority → ticket."""
+    cfg = d.config
+    app = d.app
+    yield d.until("configuration loaded", lambda: app.core.load_state == "ready")
+    yield d.on_screen("welcome")
+    yield d.frames()
+    d.shot("01-welcome")
+    if cfg.get("skip_language"):
+        yield from ()
+    else:
+        yield from _toggle_language(d)
+
+    if cfg.get("decline_first"):
+        d.tap(d.screen.ids.start)
+        yield d.on_screen("consent")
+        d.tap(d.screen.ids.decline)
+        yield d.on_screen("declined")
+        d.shot("02-declined")
+        d.tap(d.screen.ids.done)
+        yield d.on_screen("welcome")
+
+    d.tap(d.screen.ids.start)
+    yield d.on_screen("consent")
+    d.shot("02-consent")
+    d.tap(d.screen.ids.accept)
+    yield d.on_screen("service")
+    d.shot("03-service")
+    services = d.buttons_in(d.screen.ids.services)
+    d.tap(services[cfg.get("service_index", 1)])
+    yield d.on_screen("returning")
+    d.shot("04-returning")
+
+    returning = d.screen
+    if cfg.get("lookup_nik"):
+        d.tap(returning.ids.by_nik)
+        yield d.until("nik entry", lambda: returning.mode == "nik")
+        d.type(returning.ids.keyboard, cfg["lookup_nik"])
+        d.tap(returning.ids.search)
+        yield d.until("lookup match", lambda: returning.mode == "found")
+        yield d.frames()
+        d.shot("05-returning-found")
+        d.tap(returning.ids.is_me)
+    else:
+        d.tap(returning.ids.first)
+    yield d.on_screen("guestbook")
+
+    answers: dict[str, str] = cfg["answers"]
+    index = 0
+    while app.core.journey.step.value == "guestbook":
+        field = app.core.journey.current_field
+        screen = d.screen
+        yield d.until(f"question {field.name}", lambda f=field, s=screen: s._field_name == f.name)
+        value = answers.get(field.name, "")
+        if field.kind == "choice":
+            current = app.core.journey.values.get(field.name)
+            if current is None or value:
+                wanted = value or field.choices[0].value
+                button = next(
+                    b for b in d.buttons_in(screen.ids.choices) if b.choice_value == wanted
+                )
+                d.tap(button)
+        elif value and screen.ids.answer.text != value:
+            for _ in screen.ids.answer.text:
+                d.key(screen.ids.keyboard, "<bs>")
+            if "@" in value and value.split("@")[1] in ("gmail.com", "bps.go.id", "yahoo.com"):
+                local, domain = value.split("@")
+                d.type(screen.ids.keyboard, local)
+                d.key(screen.ids.keyboard, "@" + domain)
+            else:
+                d.type(screen.ids.keyboard, value)
+        if index < cfg.get("guestbook_shots", 12) or field.kind == "email":
+            yield d.frames(3)
+            d.shot(f"06-guestbook-{index + 1:02d}-{field.name}")
+        d.tap(screen.ids.next)
+        index += 1
+        yield d.frames(1)
+        yield d.until("next question", lambda: not d.app._refresh_trigger.is_triggered)
+
+    yield d.on_screen("identity")
+    ident = d.screen
+    if cfg.get("id_type"):
+        button = next(b for b in ident.ids.types.children if b.id_type == cfg["id_type"])
+        d.tap(button)
+        yield d.frames(2)
+    if cfg.get("id_number_wrong"):
+        d.type(ident.ids.keyboard, cfg["id_number_wrong"])
+        yield d.until("inline id error", lambda: bool(ident.feedback) and not ident.feedback_ok)
+        yield d.frames(1)
+        d.summary["inline_error"] = ident.feedback
+        d.shot("07-identity-error")
+        for _ in cfg["id_number_wrong"]:
+            d.key(ident.ids.keyboard, "<bs>")
+    if cfg.get("id_number"):
+        d.type(ident.ids.keyboard, cfg["id_number"])
+    yield d.until("valid id", lambda: ident.feedback_ok)
+    yield d.frames(1)
+    d.shot("07-identity")
+    d.tap(ident.ids.next)
+    yield d.on_screen("priority")
+
+    prio = d.screen
+    if cfg.get("priority_index") is not None:
+        d.tap(d.buttons_in(prio.ids.reasons)[cfg["priority_index"]])
+    if cfg.get("email_copy") and prio.email_given:
+        d.tap(prio.ids.email_copy)
+    yield d.frames(1)
+    d.shot("08-priority")
+    printed_at: dict[str, float] = {}
+    app.core.print_listeners.append(lambda outcome: printed_at.setdefault("t", time.perf_counter()))
+    tapped = time.perf_counter()
+    d.tap(prio.ids.take)
+    yield d.on_screen("ticket")
+    ticket_screen = d.screen
+    yield d.until("print finished", lambda: app.core.print_state in ("printed", "failed"))
+    yield d.until("preview shown", lambda: ticket_screen.ids.preview.texture is not None)
+    yield d.frames(2)
+    d.shot("09-ticket")
+    d.summary.update(
+        ticket_number=ticket_screen.number,
+        print_state=app.core.print_state,
+        print_text=ticket_screen.print_text,
+        tap_to_print_done_ms=round((printed_at.get("t", tapped) - tapped) * 1000, 1),
+    )
+    if cfg.get("reprint"):
+        d.tap(ticket_screen.ids.reprint)
+        yield d.until("reprint done", lambda: app.core.print_state in ("printed", "failed"))
+        d.summary["reprint_state"] = app.core.print_state
+    d.tap(ticket_screen.ids.done)
+    yield d.on_screen("welcome")
+    d.summary["values_after"] = dict(app.core.journey.values)
+
+    if cfg.get("idle_check"):
+        # idle timeout: start a journey, type a bit, then do nothing
+        d.tap(d.screen.ids.start)
+        yield d.on_screen("consent")
+        d.tap(d.screen.ids.accept)
+        yield d.on_screen("service")
+        d.tap(d.buttons_in(d.screen.ids.services)[0])
+        yield d.on_screen("returning")
+        d.tap(d.screen.ids.first)
+        yield d.on_screen("guestbook")
+        d.type(d.screen.ids.keyboard, "Siti")
+        yield d.until("idle prompt", lambda: app.idle_prompt is not None)
+        yield d.frames(2)
+        written = app.root_window.screenshot(name=str(d.shots / "idle-tmp.png"))
+        Path(written).replace(d.shots / f"{d.prefix}10-idle-prompt.png")
+        d.summary["screens"].append("10-idle-prompt")
+        yield d.until("wiped to welcome", lambda: app.root.current == "welcome")
+        d.summary["idle_values_after"] = dict(app.core.journey.values)
+
+
+def _toggle_language(d: Driver) -> Iterator[Wait]:
+    app = d.app
+    d.tap(d.screen.ids.language)
+    yield d.until("english", lambda: app.lang == "en")
+    yield d.frames()
+    d.shot("01-welcome-en")
+    d.tap(d.screen.ids.language)
+    yield d.until("indonesian", lambda: app.lang == "id")
+
+
+def offline_journey(d: Driver) -> Iterator[Wait]:
+    """A quick first-visit journey while the server is down: the offline notice."""
+    yield from _quick_journey(d)
+    yield d.on_screen(d.config.get("expect_screen", "offline"))
+    yield d.frames(2)
+    d.shot("11-offline")
+    d.summary["message"] = d.screen.ids.message.text
+
+
+def _quick_journey(d: Driver) -> Iterator[Wait]:
+    app = d.app
+    yield d.until("configuration loaded", lambda: app.core.load_state == "ready")
+    yield d.on_screen("welcome")
+    d.tap(d.screen.ids.start)
+    yield d.on_screen("consent")
+    d.tap(d.screen.ids.accept)
+    yield d.on_screen("service")
+    d.tap(d.buttons_in(d.screen.ids.services)[0])
+    yield d.on_screen("returning")
+    d.tap(d.screen.ids.first)
+    yield d.on_screen("guestbook")
+    answers: dict[str, str] = d.config["answers"]
+    while app.core.journey.step.value == "guestbook":
+        field = app.core.journey.current_field
+        screen = d.screen
+        yield d.until(f"question {field.name}", lambda f=field, s=screen: s._field_name == f.name)
+        value = answers.get(field.name, "")
+        if field.kind == "choice":
+            wanted = value or field.choices[0].value
+            d.tap(next(b for b in d.buttons_in(screen.ids.choices) if b.choice_value == wanted))
+        elif value:
+            d.type(screen.ids.keyboard, value)
+        d.tap(screen.ids.next)
+        yield d.frames(1)
+        yield d.until("next question", lambda: not d.app._refresh_trigger.is_triggered)
+    yield d.on_screen("identity")
+    d.type(d.screen.ids.keyboard, d.config["id_number"])
+    yield d.until("valid id", lambda: d.screen.feedback_ok)
+    d.tap(d.screen.ids.next)
+    yield d.on_screen("priority")
+    d.summary["tap_at"] = time.perf_counter()
+    d.tap(d.screen.ids.take)
+
+
+SCENARIOS: dict[str, Callable[[Driver], Iterator[Wait]]] = {
+    "full": full_journey,
+    "offline": offline_journey,
+}
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("KIVY_NO_ARGS", "1")
+    sys.exit(main(sys.argv[1]))
