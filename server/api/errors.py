@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from server.errors import LoketError
@@ -47,6 +48,17 @@ def install_error_handlers(app: FastAPI) -> None:
             error_body(code, str(exc.detail)),
             status_code=exc.status_code,
             headers=getattr(exc, "headers", None),
+        )
+
+    @app.exception_handler(IntegrityError)
+    async def integrity_error(_request: Request, _exc: IntegrityError) -> JSONResponse:
+        # Two requests raced for the same unique value (e.g. a retried request id).
+        return JSONResponse(
+            error_body(
+                "conflict_retry",
+                "A simultaneous request changed the same record; send the request again.",
+            ),
+            status_code=409,
         )
 
     @app.exception_handler(Exception)

@@ -20,6 +20,8 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
+from server.db.group_commit import GroupCommitWriter
+
 NOTIFY_CHANNEL = "loket_events"
 _CHANGED_KEY = "loket_changed_units"
 
@@ -66,24 +68,37 @@ class Database:
         self.on_change = on_change
         self.is_sqlite = engine.dialect.name == "sqlite"
         self.is_postgres = engine.dialect.name == "postgresql"
+        self._writer = (
+            GroupCommitWriter(engine, after_commit=self._notify) if self.is_sqlite else None
+        )
+
+    def _notify(self, conn: Connection) -> None:
+        changed: set[int] = conn.info.pop(_CHANGED_KEY, set())
+        if changed and self.on_change is not None:
+            self.on_change(changed)
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        """A write transaction; committed when the block ends without an error."""
+        """A write transaction; committed when the block ends without an error.
+
+        On SQLite the block joins the writer thread's current batch (group commit);
+        it returns only after that batch is on disk.
+        """
+        if self._writer is not None:
+            with self._writer.transaction() as conn:
+                yield conn
+            return
         with self.engine.connect() as raw:
             conn = raw.execution_options(loket_write=True)
             conn.info.pop(_CHANGED_KEY, None)
             with conn.begin():
                 yield conn
-                changed: set[int] = conn.info.pop(_CHANGED_KEY, set())
-                if changed and self.is_postgres:
-                    for unit_id in changed:
-                        conn.execute(
-                            sa.text("SELECT pg_notify(:channel, :payload)"),
-                            {"channel": NOTIFY_CHANNEL, "payload": str(unit_id)},
-                        )
-            if changed and self.on_change is not None:
-                self.on_change(changed)
+                for unit_id in conn.info.get(_CHANGED_KEY, ()):
+                    conn.execute(
+                        sa.text("SELECT pg_notify(:channel, :payload)"),
+                        {"channel": NOTIFY_CHANNEL, "payload": str(unit_id)},
+                    )
+            self._notify(conn)
 
     @contextmanager
     def read(self) -> Iterator[Connection]:

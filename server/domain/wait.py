@@ -6,11 +6,13 @@ import math
 from collections.abc import Sequence
 from statistics import median
 
+MIN_SAMPLES = 3
+
 
 def typical_service_minutes(recent_minutes: Sequence[float], default: float) -> float:
     """Median of recent service durations (robust to one long visit), else ``default``."""
     usable = [m for m in recent_minutes if m > 0]
-    if len(usable) < 3:
+    if len(usable) < MIN_SAMPLES:
         return default
     return float(median(usable))
 

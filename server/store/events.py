@@ -16,11 +16,12 @@ from server.db.database import mark_changed
 from server.db.schema import events
 from server.store.common import utcnow
 
+_INSERT = sa.insert(events)
+
 
 def emit(conn: Connection, *, unit_id: int, type: str, payload: dict[str, Any]) -> None:
-    conn.execute(
-        sa.insert(events).values(unit_id=unit_id, type=type, payload=payload, created_at=utcnow())
-    )
+    params = {"unit_id": unit_id, "type": type, "payload": payload, "created_at": utcnow()}
+    conn.execute(_INSERT, params)
     mark_changed(conn, unit_id)
 
 

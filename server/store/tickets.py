@@ -16,26 +16,28 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, RowMapping
-from sqlalchemy.exc import IntegrityError
 
 from server.auth.tokens import new_tracking_token
 from server.db.schema import (
     counter_services,
     counters,
-    ticket_sequences,
+    services,
     ticket_transitions,
     tickets,
 )
+from server.db.schema import (
+    units as units_table,
+)
 from server.domain import queue
 from server.domain.queue import Action, FairnessRule, Status
-from server.domain.wait import estimate_wait_minutes, typical_service_minutes
+from server.domain.wait import MIN_SAMPLES, estimate_wait_minutes, typical_service_minutes
 from server.errors import Conflict, IllegalTransition, InvalidInput, NotFound
 from server.store import events, units
-from server.store.common import Actor, as_aware, inserted_id, utcnow
+from server.store.common import Actor, as_aware, utcnow
 
 RECENT_DURATIONS = 20
+DEFAULT_SERVICE_MINUTES = 7.0
 
 
 def local_day(now: datetime, timezone: str) -> date:
@@ -43,21 +45,33 @@ def local_day(now: datetime, timezone: str) -> date:
     return now.astimezone(ZoneInfo(timezone)).date()
 
 
-def _next_seq(conn: Connection, *, service_id: int, day: date) -> int:
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(ticket_sequences).values(service_id=service_id, day=day, last_number=1)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[ticket_sequences.c.service_id, ticket_sequences.c.day],
-        set_={"last_number": ticket_sequences.c.last_number + 1},
-    ).returning(ticket_sequences.c.last_number)
-    return int(conn.execute(stmt).scalar_one())
+# One statement for SQLite and PostgreSQL (SQLAlchemy does not cache its ON CONFLICT
+# constructs, and this runs for every ticket).
+_SEQ_UPSERT = sa.text(
+    "INSERT INTO ticket_sequences (service_id, day, last_number) VALUES (:service_id, :day, 1) "
+    "ON CONFLICT (service_id, day) DO UPDATE "
+    "SET last_number = ticket_sequences.last_number + 1 RETURNING last_number"
+).bindparams(sa.bindparam("service_id", type_=sa.Integer), sa.bindparam("day", type_=sa.Date))
+_INSERT_TICKET = sa.insert(tickets).returning(*tickets.c)
+_BY_REQUEST = sa.select(tickets).where(
+    tickets.c.unit_id == sa.bindparam("unit_id"),
+    tickets.c.client_request_id == sa.bindparam("request_id"),
+)
+_SERVICE_AND_UNIT = (
+    sa.select(services.c.code, services.c.prefix, services.c.active, units_table.c.timezone)
+    .join(units_table, units_table.c.id == services.c.unit_id)
+    .where(
+        services.c.id == sa.bindparam("service_id"), services.c.unit_id == sa.bindparam("unit_id")
+    )
+)
+
+
+_INSERT_TRANSITION = sa.insert(ticket_transitions)
 
 
 def find_by_request(conn: Connection, *, unit_id: int, client_request_id: str) -> RowMapping | None:
-    query = sa.select(tickets).where(
-        tickets.c.unit_id == unit_id, tickets.c.client_request_id == client_request_id
-    )
-    return conn.execute(query).mappings().first()
+    params = {"unit_id": unit_id, "request_id": client_request_id}
+    return conn.execute(_BY_REQUEST, params).mappings().first()
 
 
 def issue_ticket(
@@ -82,13 +96,18 @@ def issue_ticket(
             f"priority_reason must be one of {', '.join(queue.PRIORITY_REASONS)}.",
             code="invalid_priority_reason",
         )
-    service = units.get_service(conn, unit_id=unit_id, service_id=service_id)
+    service = (
+        conn.execute(_SERVICE_AND_UNIT, {"service_id": service_id, "unit_id": unit_id})
+        .mappings()
+        .first()
+    )
+    if service is None:
+        raise NotFound(f"Service {service_id} does not exist in this unit.", code="unknown_service")
     if not service["active"]:
         raise Conflict(f"Service {service['code']} is not open today.", code="service_inactive")
-    unit = units.get_unit(conn, unit_id=unit_id)
     moment = now or utcnow()
-    day = local_day(moment, unit["timezone"])
-    seq = _next_seq(conn, service_id=service_id, day=day)
+    day = local_day(moment, service["timezone"])
+    seq = int(conn.execute(_SEQ_UPSERT, {"service_id": service_id, "day": day}).scalar_one())
     values = {
         "unit_id": unit_id,
         "service_id": service_id,
@@ -105,19 +124,12 @@ def issue_ticket(
         "issued_at": moment,
         "queued_at": moment,
     }
-    try:
-        with conn.begin_nested():
-            ticket_id = inserted_id(conn.execute(sa.insert(tickets).values(**values)))
-    except IntegrityError:
-        # Only a concurrent retry of the same request id can collide here.
-        if client_request_id:
-            existing = find_by_request(conn, unit_id=unit_id, client_request_id=client_request_id)
-            if existing is not None:
-                return existing, False
-        raise
+    # A concurrent retry of the same request id (PostgreSQL only; SQLite holds the write
+    # lock) fails on the unique constraint: the API answers 409 and the client retries.
+    ticket = conn.execute(_INSERT_TICKET, values).mappings().one()
     _record(
         conn,
-        ticket_id=ticket_id,
+        ticket_id=ticket["id"],
         action=Action.ISSUE,
         before=None,
         after=Status.WAITING,
@@ -125,7 +137,6 @@ def issue_ticket(
         counter_id=None,
         at=moment,
     )
-    ticket = get_ticket(conn, unit_id=unit_id, ticket_id=ticket_id)
     _emit(conn, ticket, "ticket.issued", counter=None)
     return ticket, True
 
@@ -404,17 +415,18 @@ def _record(
     note: str | None = None,
 ) -> None:
     conn.execute(
-        sa.insert(ticket_transitions).values(
-            ticket_id=ticket_id,
-            action=action.value,
-            from_status=before.value if before else None,
-            to_status=after.value,
-            user_id=actor.user_id,
-            device_id=actor.device_id,
-            counter_id=counter_id,
-            at=at,
-            note=note,
-        )
+        _INSERT_TRANSITION,
+        {
+            "ticket_id": ticket_id,
+            "action": action.value,
+            "from_status": before.value if before else None,
+            "to_status": after.value,
+            "user_id": actor.user_id,
+            "device_id": actor.device_id,
+            "counter_id": counter_id,
+            "at": at,
+            "note": note,
+        },
     )
 
 
@@ -449,59 +461,80 @@ def _emit(conn: Connection, ticket: RowMapping, type: str, *, counter: RowMappin
     events.emit(conn, unit_id=ticket["unit_id"], type=type, payload=payload)
 
 
+def _people_ahead_query(priority: bool) -> sa.Select[tuple[int]]:
+    earlier = sa.or_(
+        tickets.c.queued_at < sa.bindparam("queued_at"),
+        sa.and_(
+            tickets.c.queued_at == sa.bindparam("queued_at"), tickets.c.id < sa.bindparam("id")
+        ),
+    )
+    ahead = (
+        sa.and_(tickets.c.priority.is_(True), earlier)
+        if priority
+        else sa.or_(tickets.c.priority.is_(True), earlier)
+    )
+    return sa.select(sa.func.count()).where(
+        tickets.c.unit_id == sa.bindparam("unit_id"),
+        tickets.c.service_id == sa.bindparam("service_id"),
+        tickets.c.status == Status.WAITING.value,
+        tickets.c.id != sa.bindparam("id"),
+        ahead,
+    )
+
+
+_PEOPLE_AHEAD = {True: _people_ahead_query(True), False: _people_ahead_query(False)}
+_RECENT_DURATIONS = (
+    sa.select(tickets.c.started_at, tickets.c.finished_at)
+    .where(
+        tickets.c.service_id == sa.bindparam("service_id"),
+        tickets.c.status == Status.DONE.value,
+        tickets.c.started_at.is_not(None),
+    )
+    .order_by(tickets.c.finished_at.desc())
+    .limit(RECENT_DURATIONS)
+)
+_OPEN_COUNTERS = (
+    sa.select(sa.func.count())
+    .select_from(counters.join(counter_services, counter_services.c.counter_id == counters.c.id))
+    .where(
+        counter_services.c.service_id == sa.bindparam("service_id"), counters.c.paused.is_(False)
+    )
+)
+
+
 def people_ahead(conn: Connection, ticket: RowMapping) -> int:
     """Waiting tickets of the same service that will be called before this one."""
     if ticket["status"] != Status.WAITING.value:
         return 0
-    earlier = sa.or_(
-        tickets.c.queued_at < ticket["queued_at"],
-        sa.and_(tickets.c.queued_at == ticket["queued_at"], tickets.c.id < ticket["id"]),
-    )
-    ahead = (
-        sa.and_(tickets.c.priority.is_(True), earlier)
-        if ticket["priority"]
-        else sa.or_(tickets.c.priority.is_(True), earlier)
-    )
-    query = sa.select(sa.func.count()).where(
-        tickets.c.unit_id == ticket["unit_id"],
-        tickets.c.service_id == ticket["service_id"],
-        tickets.c.status == Status.WAITING.value,
-        tickets.c.id != ticket["id"],
-        ahead,
-    )
-    return int(conn.execute(query).scalar_one())
+    params = {
+        "queued_at": ticket["queued_at"],
+        "id": ticket["id"],
+        "unit_id": ticket["unit_id"],
+        "service_id": ticket["service_id"],
+    }
+    return int(conn.execute(_PEOPLE_AHEAD[bool(ticket["priority"])], params).scalar_one())
 
 
 def estimated_wait(conn: Connection, ticket: RowMapping, *, ahead: int) -> int:
     """Minutes until the ticket is likely called, from recent service times."""
     if ahead == 0:
         return 0
-    recent = conn.execute(
-        sa.select(tickets.c.started_at, tickets.c.finished_at)
-        .where(
-            tickets.c.service_id == ticket["service_id"],
-            tickets.c.status == Status.DONE.value,
-            tickets.c.started_at.is_not(None),
-        )
-        .order_by(tickets.c.finished_at.desc())
-        .limit(RECENT_DURATIONS)
-    ).all()
+    service = {"service_id": ticket["service_id"]}
     minutes = [
-        (as_aware(f) - as_aware(s)).total_seconds() / 60  # type: ignore[operator]
-        for s, f in recent
-        if s is not None and f is not None
-    ]
-    settings = units.unit_settings(units.get_unit(conn, unit_id=ticket["unit_id"]))
-    typical = typical_service_minutes(minutes, float(settings["default_service_minutes"]))
-    open_counters = conn.execute(
-        sa.select(sa.func.count())
-        .select_from(
-            counters.join(counter_services, counter_services.c.counter_id == counters.c.id)
+        (finished - started).total_seconds() / 60
+        for started, finished in (
+            (as_aware(s), as_aware(f)) for s, f in conn.execute(_RECENT_DURATIONS, service).all()
         )
-        .where(counter_services.c.service_id == ticket["service_id"], counters.c.paused.is_(False))
-    ).scalar_one()
+        if started is not None and finished is not None
+    ]
+    default = DEFAULT_SERVICE_MINUTES
+    if len(minutes) < MIN_SAMPLES:
+        settings = units.unit_settings(units.get_unit(conn, unit_id=ticket["unit_id"]))
+        default = float(settings["default_service_minutes"])
+    typical = typical_service_minutes(minutes, default)
+    open_counters = int(conn.execute(_OPEN_COUNTERS, service).scalar_one())
     return estimate_wait_minutes(
-        people_ahead=ahead, service_minutes=typical, open_counters=int(open_counters)
+        people_ahead=ahead, service_minutes=typical, open_counters=open_counters
     )
 
 
