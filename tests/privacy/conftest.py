@@ -106,3 +106,20 @@ def direct_registration(
         client_request_id=uuid.uuid4().hex,
     )
     return register_once(db, ring=ring, unit_id=unit.id, actor=Actor(), reg=reg, now=now)
+
+
+def subprocess_env(data_dir: Any, **extra: str) -> dict[str, str]:
+    """Environment for a ``loket``/uvicorn subprocess on a fresh SQLite data dir.
+
+    Bytecode is cached under the system temp dir (``PYTHONPYCACHEPREFIX``), not
+    in the tree: with ``PYTHONDONTWRITEBYTECODE`` every start-up would compile
+    the whole server again.
+    """
+    import os
+    import tempfile
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LOKET_")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = os.path.join(tempfile.gettempdir(), "loket-test-pycache")
+    env.update(LOKET_DATA_DIR=str(data_dir), LOKET_DEMO="1", **extra)
+    return env
