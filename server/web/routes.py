@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
@@ -50,8 +50,22 @@ SECURITY_HEADERS = {
     "Cache-Control": "no-store",
 }
 
+
+class RevalidatedStaticFiles(StaticFiles):
+    """Static files that browsers re-check on each load (a cheap 304 when unchanged).
+
+    JS modules import each other by plain relative URLs, without the ``?v=``
+    fingerprint, so a board left running for weeks must not keep an old copy.
+    """
+
+    def file_response(self, *args: Any, **kwargs: Any) -> Response:
+        response = super().file_response(*args, **kwargs)
+        response.headers["Cache-Control"] = "no-cache"
+        return response
+
+
 router = APIRouter(include_in_schema=False)
-router.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+router.mount("/static", RevalidatedStaticFiles(directory=STATIC_DIR), name="static")
 templates = Jinja2Templates(directory=WEB_DIR / "templates")
 
 

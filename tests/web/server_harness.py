@@ -143,3 +143,31 @@ class LiveServer:
             r.raise_for_status()
             out: dict[str, Any] = r.json()
             return out
+
+    def reset(self) -> None:
+        """Empty the queue and put every counter back to serving all services."""
+        token = self.login()
+        with self.client(token) as c:
+            queue = c.get("/queue").json()
+            for service in queue["services"]:
+                for ticket in service["waiting"]:
+                    c.post(f"/tickets/{ticket['id']}/cancel", json={})
+            for counter in queue["counters"]:
+                current = counter.get("current")
+                if current and current["status"] == "called":
+                    c.post(f"/tickets/{current['id']}/cancel", json={})
+                elif current and current["status"] == "serving":
+                    c.post(f"/tickets/{current['id']}/finish", json={})
+            service_ids = [s["id"] for s in c.get("/services").json()]
+            for counter in c.get("/counters").json():
+                if counter["paused"]:
+                    c.post(f"/counters/{counter['id']}/resume")
+                c.put(f"/counters/{counter['id']}/services", json={"service_ids": service_ids})
+
+    def call_next(self, counter_number: int = 1, token: str | None = None) -> dict[str, Any] | None:
+        token = token or self.login()
+        with self.client(token) as c:
+            counters = {k["number"]: k["id"] for k in c.get("/counters").json()}
+            r = c.post(f"/counters/{counters[counter_number]}/call-next")
+            r.raise_for_status()
+            return None if r.status_code == 204 else dict(r.json())

@@ -36,17 +36,27 @@ export class Announcer {
     this.seq = 0;
   }
 
-  // Try to play a silent sound: resolves true when autoplay is allowed.
+  // Try to play a silent sound: resolves true when autoplay is allowed. A
+  // play() that neither starts nor fails within 1.5 s counts as blocked.
   async probeAutoplay() {
     if (!this.voiceAvailable) return true;
-    try {
-      const a = new Audio(silentWavUrl());
-      await a.play();
+    const attempt = new Audio(silentWavUrl()).play().then(
+      () => "allowed",
+      (err) => (err && err.name === "NotAllowedError" ? "blocked" : "error"),
+    );
+    const timeout = new Promise((resolve) => setTimeout(() => resolve("timeout"), 1500));
+    const result = await Promise.race([attempt, timeout]);
+    this.probe = result;
+    if (result === "allowed" || result === "error") {
       this.unlocked = true;
-    } catch (err) {
-      this.unlocked = !(err && err.name === "NotAllowedError");
+      this.onBlocked(false);
+      this.pump();
+    } else {
+      this.onBlocked(true);
+      if (result === "timeout") {
+        attempt.then((late) => { if (late === "allowed" && !this.unlocked) this.unlock(); });
+      }
     }
-    if (!this.unlocked) this.onBlocked(true);
     return this.unlocked;
   }
 

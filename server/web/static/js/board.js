@@ -12,6 +12,7 @@ import { loadCatalog, t } from "./i18n.js";
 const RECENT = 5;
 const ANNOUNCE_MAX_AGE_MS = 120000;
 const REFRESH_MS = 20000;
+const HEARTBEAT_MS = 60000;
 
 function serviceName(name, lang) {
   if (!name) return "";
@@ -67,7 +68,14 @@ class Board {
     this.events.start();
     this.announcer.probeAutoplay();
     setInterval(() => this.refresh(), REFRESH_MS);
+    this.heartbeat();
+    setInterval(() => this.heartbeat(), HEARTBEAT_MS);
     setInterval(() => this.loadUnit(), 300000);
+  }
+
+  // Tells supervisors' device health page that this board is alive.
+  async heartbeat() {
+    try { await this.api.post("/devices/heartbeat", { printer: null }); } catch { /* shown by refresh */ }
   }
 
   async loadUnit() {
@@ -107,9 +115,13 @@ class Board {
 
   applyQueue(q) {
     this.services = q.services || [];
-    const calls = (q.recent_calls || []).map((c) => ({
-      number: c.number, counter: c.counter_number, at: c.called_at,
-    }));
+    // Today's calls only, each number once (a recall moves it back to the top).
+    const today = formatDate(new Date(), this.timeZone);
+    const seen = new Set();
+    const calls = (q.recent_calls || [])
+      .filter((c) => !c.called_at || formatDate(new Date(c.called_at), this.timeZone) === today)
+      .filter((c) => !seen.has(c.number) && seen.add(c.number))
+      .map((c) => ({ number: c.number, counter: c.counter_number, at: c.called_at }));
     // Keep a just-shown call on top if the server's list has not caught up yet.
     const fresh = this.recent.filter((r) => r.local && !calls.some((c) => c.number === r.number))
       .filter((r) => Date.now() - r.localAt < 5000);

@@ -16,7 +16,7 @@ const ALLOWED = {
   called: ["recall", "start", "no-show", "cancel", "transfer", "pause"],
   serving: ["finish", "transfer", "pause"],
 };
-const CALL_ACTIONS = new Set(["call-next", "recall", "start", "no-show"]);
+const CALL_ACTIONS = new Set(["call-next"]);
 
 const $ = (id) => document.getElementById(id);
 
@@ -35,6 +35,7 @@ class Console {
     this.visitShown = null;
     this.noShows = [];
     this.busy = false;
+    this.refreshSeq = 0;
     this.alerts = [];
     this.events = null;
     this.register = new DeskRegistration(this);
@@ -179,6 +180,7 @@ class Console {
   }
 
   replaceCounter(updated) {
+    this.refreshSeq += 1;
     this.counters = this.counters.map((c) => (c.id === updated.id ? { ...c, ...updated } : c));
     this.renderServiceChecks();
     this.render();
@@ -186,8 +188,11 @@ class Console {
 
   // ---- live data ---------------------------------------------------------
   async refresh() {
+    // Only the newest refresh may paint: an older answer could undo a newer change.
+    const seq = ++this.refreshSeq;
     try {
       const [queue, counters] = await Promise.all([this.api.get("/queue"), this.api.get("/counters")]);
+      if (seq !== this.refreshSeq) return;
       this.queue = queue;
       this.counters = counters;
       this.render();
@@ -308,8 +313,10 @@ class Console {
     $("visit-note").textContent = t("visit_loading");
     try {
       const visit = await this.api.get(`/visits/${visitId}`);
+      if (!this.register.form) await this.register.load();
       if (this.visitShown !== visitId) return;
-      $("visit-fields").replaceChildren(...visitRows(visit).flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, v)]));
+      const label = (name, value) => this.register.label(name, value);
+      $("visit-fields").replaceChildren(...visitRows(visit, label).flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, v)]));
       $("visit-note").textContent = t("visit_masked");
     } catch (err) {
       $("visit-note").textContent = err.status === 404 ? t("visit_unavailable") : this.errorText(err);
@@ -388,8 +395,9 @@ class Console {
     } catch (err) {
       this.showMessage(this.errorText(err, action), "error");
     } finally {
-      this.busy = false;
       await this.refresh();
+      this.busy = false;
+      this.render();
     }
   }
 
@@ -458,17 +466,21 @@ class Console {
   }
 }
 
-function visitRows(visit) {
-  const v = visit.visitor || visit.masked || visit;
-  const rows = [];
-  const labels = { name: "field_name", institution: "field_institution", email: "field_email", phone: "field_phone",
-    id_number: "field_id_number", purpose: "field_purpose", occupation: "field_occupation" };
-  for (const [key, label] of Object.entries(labels)) {
-    const value = v[key] ?? visit[key];
-    if (value !== undefined && value !== null && value !== "") rows.push([t(label), String(value)]);
-  }
-  if (visit.purpose && !rows.some(([k]) => k === t("field_purpose"))) rows.push([t("field_purpose"), String(visit.purpose)]);
-  return rows;
+// Rows of the guestbook panel: masked identity plus the coded answers' labels.
+function visitRows(visit, label) {
+  const visitor = visit.visitor || {};
+  const masked = visitor.masked || {};
+  const rows = [
+    ["field_name", masked.name],
+    ["field_institution", visitor.institution],
+    ["field_occupation", label("occupation", visit.occupation)],
+    ["field_purpose", label("purpose", visit.purpose)],
+    ["field_id_type", label("id_type", visit.id_type || visitor.id_type)],
+    ["field_id_number", masked.id_number],
+    ["field_email", masked.email],
+    ["field_phone", masked.phone],
+  ];
+  return rows.filter(([, v]) => v !== undefined && v !== null && v !== "").map(([k, v]) => [t(k), String(v)]);
 }
 
 const app = new Console();

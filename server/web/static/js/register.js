@@ -32,6 +32,15 @@ export class DeskRegistration {
     if (!this.form) await this.load();
   }
 
+  // The label of a coded answer (e.g. purpose "penelitian" → "Penelitian").
+  label(name, value) {
+    if (!this.form || value === null || value === undefined) return value;
+    const field = (this.form.fields || []).find((f) => f.name === name);
+    const choices = name === "id_type" ? this.form.id_types : field && field.choices;
+    const hit = (choices || []).find((c) => c.value === value);
+    return hit ? hit.label : value;
+  }
+
   async load() {
     const services = this.app.services;
     $("register-service").replaceChildren(...services.map((s) => el("option", { value: s.id }, this.app.serviceName(s.id))));
@@ -50,15 +59,17 @@ export class DeskRegistration {
     const priority = $("register-priority");
     priority.replaceChildren(el("option", { value: "" }, t("register_priority_none")),
       ...(this.form.priority_reasons || []).map((r) => el("option", { value: r.value }, r.label)));
-    const fields = this.form.fields || [];
-    const nodes = fields.map((f) => this.fieldNode(f));
+    const fields = [...(this.form.fields || [])];
+    // The identity document is asked for separately from the data-driven fields.
     if (!fields.some((f) => f.name === "id_type") && (this.form.id_types || []).length) {
-      nodes.splice(Math.max(0, fields.findIndex((f) => f.name === "id_number")), 0, this.fieldNode({
-        name: "id_type", label: t("field_id_type"), kind: "choice", required: false,
-        choices: this.form.id_types, personal: false,
-      }));
+      fields.push({ name: "id_type", label: t("field_id_type"), kind: "choice", required: true,
+        choices: this.form.id_types, personal: false });
     }
-    $("register-fields").replaceChildren(...nodes);
+    if (!fields.some((f) => f.name === "id_number")) {
+      fields.push({ name: "id_number", label: t("field_id_number"), kind: "text", required: true,
+        choices: null, personal: true });
+    }
+    $("register-fields").replaceChildren(...fields.map((f) => this.fieldNode(f)));
   }
 
   fieldNode(f) {
@@ -71,7 +82,7 @@ export class DeskRegistration {
     } else {
       const type = { email: "email", phone: "tel", number: "number" }[f.kind] || "text";
       input = el("input", { id, name: f.name, type, required: f.required, autocomplete: "off",
-        inputmode: f.kind === "phone" ? "tel" : null });
+        inputmode: f.kind === "phone" ? "tel" : null, maxlength: f.max_length || null });
     }
     return el("label", { class: `field${f.personal ? " personal" : ""}`, dataset: { field: f.name } },
       el("span", {}, f.label, f.required ? el("span", { class: "req", "aria-hidden": "true" }, " *") : ""),
