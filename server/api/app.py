@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -19,6 +18,9 @@ from server.config import Settings
 from server.db.database import Database, create_db_engine
 from server.events.notifier import Notifier
 from server.events.pg_listener import PostgresListener
+from server.privacy import routes as privacy_routes
+from server.privacy.retention import start_retention_job
+from server.web import routes as web_routes
 
 API_PREFIX = "/api/v1"
 
@@ -41,9 +43,11 @@ def create_app(settings: Settings, *, db: Database | None = None) -> FastAPI:
         if database.is_postgres:
             listener = PostgresListener(settings.sqlalchemy_url, notifier)
             listener.start()
+        retention = start_retention_job(_app)
         try:
             yield
         finally:
+            retention.cancel()
             if listener is not None:
                 listener.stop()
 
@@ -65,20 +69,12 @@ def create_app(settings: Settings, *, db: Database | None = None) -> FastAPI:
     api = APIRouter(prefix=API_PREFIX)
     for module in (auth, unit, tickets, queue, events, devices, health):
         api.include_router(module.router)
-    # TODO(lead): import these explicitly once the privacy and web parts land.
-    if _exists("server.privacy.routes"):
-        api.include_router(importlib.import_module("server.privacy.routes").router)
+    api.include_router(privacy_routes.router)
     app.include_router(api)
-    if _exists("server.web.routes"):
-        app.include_router(importlib.import_module("server.web.routes").router)
+    app.include_router(web_routes.router)
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:
         return RedirectResponse("/console")
 
     return app
-
-
-def _exists(module: str) -> bool:
-    parent = module.rpartition(".")[0]
-    return bool(importlib.util.find_spec(parent) and importlib.util.find_spec(module))

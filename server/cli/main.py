@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import logging
 import sys
 from collections.abc import Sequence
 
+from printers.cli import add_printer_commands
+from printers.errors import PrinterError
 from server.cli import admin, run
-
-OPTIONAL_GROUPS = (
-    ("printers.cli", "add_printer_commands"),
-    ("server.privacy.cli", "add_privacy_commands"),
-)
+from server.cli.common import fail
+from server.privacy.cli import add_privacy_commands
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -21,10 +19,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     admin.add_commands(sub)
     run.add_commands(sub)
-    for module_name, function in OPTIONAL_GROUPS:
-        parent = module_name.rpartition(".")[0]
-        if importlib.util.find_spec(parent) and importlib.util.find_spec(module_name):
-            getattr(importlib.import_module(module_name), function)(sub)
+    add_printer_commands(sub)
+    add_privacy_commands(sub)
     return parser
 
 
@@ -38,6 +34,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         result = args.func(args)
     except KeyboardInterrupt:
         return 130
+    except PrinterError as exc:
+        return fail(f"printer error: {exc.message_for_staff}")
     return int(result or 0)
 
 

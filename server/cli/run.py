@@ -11,6 +11,8 @@ from pathlib import Path
 
 import uvicorn
 
+from kiosk.cli import add_kiosk_arguments, run_kiosk, settings_from_args
+from kiosk.settings import KioskSettings
 from server.api.app import create_app
 from server.bootstrap import init_unit
 from server.cli.common import fail, open_database
@@ -29,6 +31,21 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p.add_argument("--data-dir", type=Path, default=Path("var/demo"))
     p.add_argument("--no-kiosk", action="store_true", help="do not open the kiosk window")
     p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("kiosk", help="run the touchscreen kiosk (Kivy) against a Loket server")
+    add_kiosk_arguments(p)
+    p.set_defaults(func=cmd_kiosk)
+
+
+def cmd_kiosk(args: argparse.Namespace) -> int:
+    settings = settings_from_args(args)
+    if not settings.device_token:
+        return fail(
+            "the kiosk needs a device token: `loket device add --kind kiosk`, "
+            "then --token or LOKET_KIOSK_DEVICE_TOKEN."
+        )
+    run_kiosk(settings)
+    return 0
 
 
 def serve(settings: Settings, *, host: str, port: int) -> None:
@@ -103,10 +120,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
         while server.is_alive():
             server.join(1.0)
         return 0
-    from kiosk.cli import run_demo_kiosk
-
-    return run_demo_kiosk(
-        server_url=base,
-        token=token_file.read_text(),
-        printer_url=f"preview://{data_dir / 'tickets'}",
+    run_kiosk(
+        KioskSettings(
+            server_url=base,
+            device_token=token_file.read_text().strip(),
+            printer_url=f"preview://{(data_dir / 'tickets').resolve()}",
+            data_dir=data_dir / "kiosk",
+        )
     )
+    return 0
