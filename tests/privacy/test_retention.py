@@ -82,3 +82,25 @@ def test_purge_at_explicit_times(db: Database, unit: Unit, tmp_path: Path) -> No
             )
         ).all()
     assert any(v is None for _, v in purges)  # the summary row
+
+
+def test_retention_job_purges_inside_the_server(db: Database, unit: Unit, tmp_path: Path) -> None:
+    import asyncio
+    from types import SimpleNamespace
+
+    from server.privacy.retention import start_retention_job
+
+    ring = key_file_for(tmp_path / "keys.json").ring()
+    direct_registration(db, ring, unit, serial=1, now=T0, photo=JPEG)  # long expired photo
+    app = SimpleNamespace(state=SimpleNamespace(db=db, privacy_settings=RULES))
+
+    async def run() -> None:
+        task = start_retention_job(app, first_delay=0)
+        for _ in range(200):
+            await asyncio.sleep(0.02)
+            if _count(db, id_photos) == 0:
+                break
+        task.cancel()
+
+    asyncio.run(run())
+    assert _count(db, id_photos) == 0
