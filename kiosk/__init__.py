@@ -10,6 +10,6 @@ service (``printing.py``) and the MRZ scanner reader (``scanner.py``).
 
 from __future__ import annotations
 
-from kiosk.cli import add_kiosk_arguments, run_kiosk, settings_from_args
+from kiosk.cli import add_kiosk_arguments, run_demo_kiosk, run_kiosk, settings_from_args
 
-__all__ = ["add_kiosk_arguments", "run_kiosk", "settings_from_args"]
+__all__ = ["add_kiosk_arguments", "run_demo_kiosk", "run_kiosk", "settings_from_args"]

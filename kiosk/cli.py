@@ -113,6 +113,19 @@ def run_kiosk(settings: KioskSettings) -> None:
     build_app(settings).run()
 
 
+def run_demo_kiosk(*, server_url: str, token: str, printer_url: str = "") -> int:
+    """The kiosk of ``loket demo``: given server and token, other settings from the environment."""
+    overrides: dict[str, Any] = {"server_url": server_url, "device_token": token}
+    if printer_url:
+        overrides["printer_url"] = printer_url
+        if printer_url.startswith("preview://"):
+            overrides.setdefault(
+                "data_dir", Path(printer_url[len("preview://") :]).parent / "kiosk"
+            )
+    run_kiosk(KioskSettings(**overrides))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m kiosk", description="Loket walk-in kiosk.")
     add_kiosk_arguments(parser)

@@ -223,11 +223,13 @@ class Unit:
     name: str = ""
     address: str = ""
     complaint_channels: tuple[str, ...] = ()
+    counter_area: str = ""
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Unit:
         return cls(
             name=str(data.get("name") or ""),
             address=str(data.get("address") or ""),
+            counter_area=str(data.get("counter_area") or ""),
             complaint_channels=tuple(str(c) for c in data.get("complaint_channels") or []),
         )

@@ -59,6 +59,7 @@ def ticket_content(
         tracking_url=ticket.tracking_url,
         unit_name=unit.name,
         unit_address=unit.address,
+        counter_area=unit.counter_area or None,
         priority=ticket.priority,
         complaint_channels=unit.complaint_channels,
         language=language,

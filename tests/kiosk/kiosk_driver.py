@@ -55,6 +55,7 @@ class Driver:
         self.steps: Iterator[Wait] = iter(())
         self.waiting: Wait | None = None
         self.waiting_what = ""
+        self.wait_started = 0.0
 
     def begin(self) -> None:
         from kivy.clock import Clock
@@ -71,7 +72,15 @@ class Driver:
                         raise TimeoutError(f"timed out waiting for: {self.waiting_what}")
                     return True
                 self.waiting = None
+                self.summary.setdefault("waits", []).append(
+                    [self.waiting_what, round(time.monotonic() - self.wait_started, 2)]
+                )
+            step_started = time.monotonic()
             self.waiting = next(self.steps)
+            self.summary.setdefault("actions", []).append(
+                [self.waiting_what, round(time.monotonic() - step_started, 2)]
+            )
+            self.wait_started = time.monotonic()
             self.waiting_what = getattr(self.waiting, "what", repr(self.waiting))
             self.deadline = time.monotonic() + float(self.config.get("step_timeout", 20))
             return True
@@ -155,7 +164,11 @@ class Driver:
 
     def shot(self, name: str) -> None:
         path = self.shots / f"{self.prefix}{name}.png"
+        started = time.monotonic()
         self.app.root.export_to_png(str(path))
+        self.summary["shot_seconds"] = (
+            self.summary.get("shot_seconds", 0) + time.monotonic() - started
+        )
         self.summary["screens"].append(name)
 
     def buttons_in(self, box: Any) -> list[Any]:

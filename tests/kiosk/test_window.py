@@ -1,47 +1,38 @@
-"""The real kiosk window, driven by real touch input, against a live HTTP server
+"""The real kiosk window, driven by real touch input, against the live Loket server
 and a printer on a virtual serial port.
 
 Each scenario runs in its own process (one Kivy window per process) through
 ``tests.kiosk.kiosk_driver``. Screenshots of every screen, in portrait and in
-landscape, land in ``artifacts/kiosk/``.
+landscape, land in ``artifacts/kiosk/``. The server's state is checked through
+its own API (visits, queue, devices), the printer's through the bytes that
+arrived on the serial port.
 """
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
-
-import pytest
+from typing import Any
 
 from tests.kiosk.helpers import PAPER_OUT, SHOTS, SerialPrinter, run_driver
-from tests.kiosk.standin_server import NIK_KNOWN, TOKEN, StandinServer
+from tests.kiosk.live_server import LiveServer
 
+RETURNING_NIK = "1906011203850001"
 ANSWERS = {
     "name": "Budi Santoso",
     "institution": "Dinas Pendidikan",
     "email": "budi@gmail.com",
     "phone": "081234567890",
-    "purpose": "Data kemiskinan 2025",
+    "purpose": "penelitian",
 }
 
 
-@pytest.fixture
-def server():
-    standin = StandinServer().start()
-    yield standin
-    standin.stop()
-
-
-@pytest.fixture
-def printer():
-    device = SerialPrinter()
-    yield device
-    device.close()
-
-
-def settings(server, printer, tmp_path: Path, orientation: str, **extra) -> dict:
+def kiosk_settings(
+    server: LiveServer, printer: SerialPrinter, tmp_path: Path, orientation: str, **extra: Any
+) -> dict[str, Any]:
     return {
         "server_url": server.url,
-        "device_token": TOKEN,
+        "device_token": server.kiosk_token,
         "printer_url": printer.url,
         "orientation": orientation,
         "data_dir": str(tmp_path / "kiosk"),
@@ -50,55 +41,82 @@ def settings(server, printer, tmp_path: Path, orientation: str, **extra) -> dict
     }
 
 
-def test_returning_visitor_portrait(server, printer, tmp_path):
+def seed_returning_visitor(server: LiveServer) -> int:
+    """An earlier visit by the visitor who comes back in the portrait test."""
+    with server.client(server.kiosk_token) as c:
+        body = {
+            "client_request_id": str(uuid.uuid4()),
+            "language": "id",
+            "consent": {
+                "notice_version": c.get("/guestbook/form").json()["notice"]["version"],
+                "accepted": True,
+                "photo_accepted": False,
+            },
+            "service_id": 1,
+            "visitor": {
+                "name": "Budi Santoso",
+                "sex": "male",
+                "age_group": "40_49",
+                "education": "d4_s1",
+                "occupation": "asn_tni_polri",
+                "institution": "Dinas Pendidikan",
+                "institution_category": "pemerintah_daerah",
+                "email": "budi@gmail.com",
+                "phone": "081234567890",
+                "id_type": "ktp",
+                "id_number": RETURNING_NIK,
+                "purpose": "penelitian",
+            },
+        }
+        r = c.post("/registrations", json=body)
+        assert r.status_code == 201, r.text
+        return int(r.json()["visitor_id"])
+
+
+def kiosk_device(server: LiveServer) -> dict[str, Any]:
+    return next(d for d in server.devices() if d["kind"] == "kiosk")
+
+
+def test_returning_visitor_portrait(live_server: LiveServer, printer: SerialPrinter, tmp_path):
+    visitor_id = seed_returning_visitor(live_server)
     summary = run_driver(
         {
             "scenario": "full",
             "shot_prefix": "portrait-",
-            "settings": settings(server, printer, tmp_path, "portrait"),
-            "lookup_nik": NIK_KNOWN,
+            "settings": kiosk_settings(live_server, printer, tmp_path, "portrait"),
+            "lookup_nik": RETURNING_NIK,
             "answers": ANSWERS,
-            "priority_index": 2,  # lansia 60+
+            "priority_index": 2,  # lanjut usia
             "email_copy": True,
             "reprint": True,
         },
         tmp_path,
     )
     number = summary["ticket_number"]
-    assert number == "B001"
+    assert number.startswith("K")  # Konsultasi Statistik, the second service
     assert summary["print_state"] == "printed"
     assert summary["reprint_state"] == "printed"
     assert printer.wait_for(number.encode())
-    assert printer.received.count(number.encode()) >= 2  # printed and reprinted
-    # the server has exactly one registration, as typed on screen
-    state = server.state
-    assert len(state.registrations) == 1
-    body = next(iter(state.registrations.values()))["body"]
-    assert body["returning_visitor_id"] == 7
-    assert body["consent"] == {
-        "notice_version": "2026-11",
-        "accepted": True,
-        "photo_accepted": False,
-    }
-    assert body["service_id"] == 2
-    assert body["priority"] is True and body["priority_reason"] == "elderly"
-    assert body["email_copy"] is True
-    visitor = body["visitor"]
-    assert visitor["name"] == "Budi Santoso"
-    assert visitor["email"] == "budi@gmail.com"
-    assert visitor["phone"] == "081234567890"
-    assert visitor["sex"] == "M" and visitor["institution_category"] == "gov"  # prefilled
-    assert visitor["id_type"] == "ktp" and visitor["id_number"] == NIK_KNOWN
-    # a successful print is reported as a healthy printer
-    assert {"online": True, "paper": "ok", "error": None} in [
-        h["printer"] for h in state.heartbeats
-    ]
+    assert printer.received.count(number.encode()) >= 2  # printed, then reprinted
+    # the server has the visit, linked to the returning visitor, and its ticket
+    visit = next(v for v in live_server.visits_today() if v["ticket_number"] == number)
+    assert visit["visitor_id"] == visitor_id
+    assert visit["service_id"] == 2
+    assert visit["sex"] == "male" and visit["institution_category"] == "pemerintah_daerah"
+    assert visit["purpose"] == "penelitian" and visit["id_type"] == "ktp"
+    assert visit["consent"]["photo_accepted"] is False
+    waiting = [t for s in live_server.queue()["services"] for t in s["waiting"]]
+    ticket = next(t for t in waiting if t["number"] == number)
+    assert ticket["priority"] is True and ticket["priority_reason"] == "elderly"
+    assert kiosk_device(live_server)["printer"] == {"online": True, "paper": "ok", "error": None}
     # nothing typed is left in the kiosk
     assert summary["values_after"] == {}
     for name in (
         "01-welcome",
+        "01-welcome-en",
         "02-consent",
         "03-service",
+        "04-returning",
         "05-returning-found",
         "07-identity",
         "08-priority",
@@ -107,15 +125,16 @@ def test_returning_visitor_portrait(server, printer, tmp_path):
         assert (SHOTS / f"portrait-{name}.png").stat().st_size > 10_000
 
 
-def test_first_visit_landscape_paper_out_and_idle(server, tmp_path):
+def test_first_visit_landscape_paper_out_and_idle(live_server: LiveServer, tmp_path):
     printer = SerialPrinter(PAPER_OUT)
+    visits_before = len(live_server.visits_today())
     try:
         summary = run_driver(
             {
                 "scenario": "full",
                 "shot_prefix": "landscape-",
-                "settings": settings(
-                    server,
+                "settings": kiosk_settings(
+                    live_server,
                     printer,
                     tmp_path,
                     "landscape",
@@ -134,24 +153,21 @@ def test_first_visit_landscape_paper_out_and_idle(server, tmp_path):
         )
     finally:
         printer.close()
-    assert (
-        summary["inline_error"]
-        == "Tanggal lahir dalam NIK tidak valid. Periksa angka ke-7 sampai ke-12."
+    assert summary["inline_error"] == (
+        "Tanggal lahir dalam NIK tidak valid. Periksa angka ke-7 sampai ke-12."
     )
     # paper out: the ticket is still shown with a plain message, and staff are alerted
-    assert summary["ticket_number"] == "B001"
+    number = summary["ticket_number"]
     assert summary["print_state"] == "failed"
     assert "Tiket tidak dapat dicetak" in summary["print_text"]
-    assert summary["ticket_number"].encode() not in printer.received
-    printers = [h["printer"] for h in server.state.heartbeats]
-    assert any(p and p["paper"] == "out" and p["error"] for p in printers)
-    # declining stored nothing; the second journey registered once
-    assert len(server.state.registrations) == 1
-    body = next(iter(server.state.registrations.values()))["body"]
-    assert body["returning_visitor_id"] is None
-    assert body["visitor"]["id_number"] == "1906015203990002"
-    assert body["visitor"]["email"] == "siti@bps.go.id"
-    assert body["priority"] is False
+    assert number.encode() not in printer.received
+    state = kiosk_device(live_server)["printer"]
+    assert state["paper"] == "out" and state["error"]
+    # declining stored nothing; the completed journey made exactly one visit
+    visits = live_server.visits_today()
+    assert len(visits) == visits_before + 1
+    visit = next(v for v in visits if v["ticket_number"] == number)
+    assert visit["id_type"] == "ktp"
     # the idle prompt appeared, then everything typed was wiped
     assert "10-idle-prompt" in summary["screens"]
     assert summary["idle_values_after"] == {}
