@@ -22,9 +22,14 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_for_port(port: int, timeout: float = 20.0) -> None:
+def wait_for_port(
+    port: int, timeout: float = 90.0, process: subprocess.Popen[bytes] | None = None
+) -> None:
+    """Wait until ``port`` accepts connections (generous: CI machines can be busy)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"the server exited with code {process.returncode}")
         with socket.socket() as s:
             if s.connect_ex(("127.0.0.1", port)) == 0:
                 return
@@ -76,7 +81,7 @@ def serve_in_subprocess(
             stderr=subprocess.STDOUT,
         )
     try:
-        wait_for_port(port)
+        wait_for_port(port, process=proc)
         yield proc
     finally:
         if proc.poll() is None:

@@ -1,0 +1,105 @@
+"""The ``loket`` command as an administrator uses it, run as real subprocesses."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from server.config import DEFAULT_SECRET, InsecureSettingsError, Settings
+from server.db.database import Database
+from server.db.schema import metadata
+from tests.live import free_port, loket, serve_in_subprocess
+
+
+def test_init_user_device_and_backup_on_sqlite(tmp_path: Path) -> None:
+    env = {"LOKET_DATA_DIR": str(tmp_path / "data"), "LOKET_DEMO": "1"}
+    first = loket("init", env=env)
+    assert "Created unit" in first.stdout
+    password_line = next(line for line in first.stdout.splitlines() if "password" in line)
+    generated = password_line.rsplit(" ", 1)[-1]
+    assert len(generated) >= 12
+    again = loket("init", env=env)
+    assert "already exists" in again.stdout
+
+    added = loket(
+        "user", "add", "budi", "--role", "supervisor", env=env, stdin="budi-password-123\n"
+    )
+    assert "Added supervisor budi" in added.stdout
+    weak = loket("user", "add", "ani", env=env, stdin="short\n", check=False)
+    assert weak.returncode == 2 and "at least 10" in weak.stderr
+    token = loket("device", "add", "--kind", "kiosk", "--name", "Lobi", env=env).stdout.strip()
+    assert token.startswith("dev_")
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    issued: list[str] = []
+    with serve_in_subprocess(env, port, tmp_path / "serve.log"):
+        login = requests.post(
+            f"{base}/api/v1/auth/login",
+            json={"username": "admin", "password": generated},
+            timeout=10,
+        )
+        assert login.status_code == 200
+        stop = threading.Event()
+
+        def keep_issuing() -> None:
+            session = requests.Session()
+            while not stop.is_set():
+                r = session.post(
+                    f"{base}/api/v1/tickets",
+                    timeout=10,
+                    headers={"Authorization": f"Bearer {token}"},
+                    json={"service_id": 2, "client_request_id": uuid.uuid4().hex},
+                )
+                issued.append(r.json()["number"])
+
+        writer = threading.Thread(target=keep_issuing)
+        writer.start()
+        try:
+            while len(issued) < 5:
+                threading.Event().wait(0.05)
+            backup = tmp_path / "backup" / "loket.sqlite3"
+            result = loket("backup", str(backup), env=env)  # while tickets are being written
+        finally:
+            stop.set()
+            writer.join()
+    assert "Backup written" in result.stdout
+    with sqlite3.connect(backup) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        numbers = [r[0] for r in conn.execute("SELECT number FROM tickets ORDER BY id")]
+    assert len(numbers) >= 5
+    assert numbers == [f"K{i:03d}" for i in range(1, len(numbers) + 1)]
+    refused = loket("backup", str(backup), env=env, check=False)
+    assert refused.returncode == 2 and "exists" in refused.stderr
+
+
+def test_serve_refuses_the_default_secret(tmp_path: Path) -> None:
+    env = {"LOKET_DATA_DIR": str(tmp_path), "LOKET_SECRET_KEY": DEFAULT_SECRET, "LOKET_DEMO": "0"}
+    result = loket("serve", "--port", str(free_port()), env=env, check=False)
+    assert result.returncode == 2
+    assert "LOKET_SECRET_KEY" in result.stderr
+
+
+def test_settings_security_rules() -> None:
+    with pytest.raises(InsecureSettingsError):
+        Settings(secret_key=DEFAULT_SECRET, demo=False).check_secure()
+    with pytest.raises(InsecureSettingsError):
+        Settings(secret_key="too-short", demo=False).check_secure()
+    Settings(secret_key=DEFAULT_SECRET, demo=True).check_secure()
+    Settings(secret_key="x" * 40).check_secure()
+    assert (
+        Settings(database_url="postgres://u@h/db").sqlalchemy_url == "postgresql+psycopg://u@h/db"
+    )
+
+
+def test_migrations_match_the_schema(db: Database) -> None:
+    with db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+    assert diff == []
