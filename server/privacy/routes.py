@@ -364,7 +364,7 @@ def correct(
 
 
 @router.delete("/visitors/{visitor_id}", status_code=204, response_class=Response)
-def delete(visitor_id: int, principal: StaffUser, db: DbDep, reason: str | None = None) -> Response:
+def delete(visitor_id: int, principal: Supervisor, db: DbDep, reason: str | None = None) -> Response:
     with db.write() as conn:
         subject.delete(
             conn,
