@@ -182,6 +182,8 @@ def test_sound_overlay_when_autoplay_is_blocked(
     server.reset()
     ctx = new_context(strict_browser)
     board = open_board(ctx, server)
+    board.wait_for_function("window.loketBoard.announcer.probe !== undefined")
+    assert board.evaluate("window.loketBoard.announcer.probe") in ("blocked", "timeout", "error")
     overlay = board.locator("#sound-overlay")
     overlay.wait_for(state="visible")
     assert "Aktifkan suara" in overlay.inner_text()

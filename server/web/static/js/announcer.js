@@ -36,26 +36,31 @@ export class Announcer {
     this.seq = 0;
   }
 
-  // Try to play a silent sound: resolves true when autoplay is allowed. A
-  // play() that neither starts nor fails within 1.5 s counts as blocked.
+  // Try to play a silent sound: resolves true when autoplay is allowed. Only
+  // a sound that really started counts; a refusal, an error or a play() that
+  // does not settle within 1.5 s shows the "Aktifkan suara" overlay (at worst
+  // one unnecessary touch, never a silent board).
   async probeAutoplay() {
     if (!this.voiceAvailable) return true;
-    const attempt = new Audio(silentWavUrl()).play().then(
-      () => "allowed",
-      (err) => (err && err.name === "NotAllowedError" ? "blocked" : "error"),
-    );
-    const timeout = new Promise((resolve) => setTimeout(() => resolve("timeout"), 1500));
-    const result = await Promise.race([attempt, timeout]);
+    let result = "error";
+    for (let attempt = 0; attempt < 2 && result === "error"; attempt++) {
+      const play = new Audio(silentWavUrl()).play().then(
+        () => "allowed",
+        (err) => (err && err.name === "NotAllowedError" ? "blocked" : "error"),
+      );
+      const timeout = new Promise((resolve) => setTimeout(() => resolve("timeout"), 1500));
+      result = await Promise.race([play, timeout]);
+      if (result === "timeout") {
+        play.then((late) => { if (late === "allowed" && !this.unlocked) this.unlock(); });
+      }
+    }
     this.probe = result;
-    if (result === "allowed" || result === "error") {
+    if (result === "allowed") {
       this.unlocked = true;
       this.onBlocked(false);
       this.pump();
     } else {
       this.onBlocked(true);
-      if (result === "timeout") {
-        attempt.then((late) => { if (late === "allowed" && !this.unlocked) this.unlock(); });
-      }
     }
     return this.unlocked;
   }

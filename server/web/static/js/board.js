@@ -223,8 +223,10 @@ class Board {
 
   tickClock() {
     const now = new Date();
-    this.$("clock-time").textContent = `${formatTime(now, this.timeZone)} ${zoneAbbrev(this.timeZone)}`.trim();
-    this.$("clock-date").textContent = formatDate(now, this.timeZone);
+    const locale = this.root.dataset.lang === "en" ? "en-GB" : "id-ID";
+    const time = formatTime(now, this.timeZone, { locale });
+    this.$("clock-time").textContent = `${time} ${zoneAbbrev(this.timeZone)}`.trim();
+    this.$("clock-date").textContent = formatDate(now, this.timeZone, locale);
   }
 }
 

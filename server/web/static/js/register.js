@@ -84,7 +84,8 @@ export class DeskRegistration {
       input = el("input", { id, name: f.name, type, required: f.required, autocomplete: "off",
         inputmode: f.kind === "phone" ? "tel" : null, maxlength: f.max_length || null });
     }
-    return el("label", { class: `field${f.personal ? " personal" : ""}`, dataset: { field: f.name } },
+    return el("label", { class: `field${f.personal ? " personal" : ""}`, dataset: { field: f.name },
+      title: f.personal ? t("personal_field") : null },
       el("span", {}, f.label, f.required ? el("span", { class: "req", "aria-hidden": "true" }, " *") : ""),
       input, el("small", { class: "field-error", hidden: true }));
   }
