@@ -10,6 +10,7 @@ heartbeat, and configuration reload while the server is unreachable.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, ListProperty, NumericProperty, StringProperty
-from kivy.uix.screenmanager import NoTransition, ScreenManager
+from kivy.uix.screenmanager import NoTransition, Screen, ScreenManager
 
 from kiosk.client import KioskClient
 from kiosk.core import KioskCore
@@ -103,6 +104,7 @@ class KioskApp(App):
         return False
 
     def build(self) -> ScreenManager:
+        self.core.load()  # fetch the configuration while the window is being built
         self.title = self.tr("app_title")
         width, height = self.settings.window_size
         self.fs = min(width, height) / 1080 * 34
@@ -112,26 +114,46 @@ class KioskApp(App):
         for module in SCREEN_MODULES:
             Builder.load_file(str(HERE / "screens" / f"{module}.kv"))
         manager = ScreenManager(transition=NoTransition())
-        for screen in (
-            WelcomeScreen(),
-            ConsentScreen(),
-            ServiceScreen(),
-            ReturningScreen(),
-            GuestbookScreen(),
-            IdentityScreen(),
-            PriorityScreen(),
-            TicketScreen(),
-            NoticeScreen(name="declined", title_key="declined_title", text_key="declined_text"),
-            NoticeScreen(name="offline", title_key="offline_title", text_key="offline_text"),
-            NoticeScreen(name="failed", title_key="failed_title", text_key="failed_text"),
-        ):
-            manager.add_widget(screen)
+        manager.add_widget(WelcomeScreen())  # the others are built after the first frame
         return manager
+
+    def _screen_factories(self) -> dict[str, Callable[[], Screen]]:
+        return {
+            "consent": ConsentScreen,
+            "service": ServiceScreen,
+            "returning": ReturningScreen,
+            "guestbook": GuestbookScreen,
+            "identity": IdentityScreen,
+            "priority": PriorityScreen,
+            "ticket": TicketScreen,
+            "declined": lambda: NoticeScreen(
+                name="declined", title_key="declined_title", text_key="declined_text"
+            ),
+            "offline": lambda: NoticeScreen(
+                name="offline", title_key="offline_title", text_key="offline_text"
+            ),
+            "failed": lambda: NoticeScreen(
+                name="failed", title_key="failed_title", text_key="failed_text"
+            ),
+        }
+
+    def _ensure_screen(self, name: str) -> None:
+        manager = self.root
+        if manager is not None and not manager.has_screen(name):
+            manager.add_widget(self._screen_factories()[name]())
+
+    def _build_next_screen(self, _dt: float) -> bool:
+        """Build one missing screen per frame, so the Welcome screen shows at once."""
+        missing = [n for n in self._screen_factories() if not self.root.has_screen(n)]
+        if missing:
+            self._ensure_screen(missing[0])
+        return len(missing) > 1
 
     def on_start(self) -> None:
         Window.bind(on_touch_down=self._touched)
         Clock.schedule_interval(self.worker.drain, 1 / 60)
-        self.core.load()
+        Clock.schedule_interval(self._build_next_screen, 0)
+        self.worker.submit(self.core.printing.warm_up)
         self.core.flush_outbox()
         Clock.schedule_interval(self._tick, 1.0)
         Clock.schedule_interval(
@@ -168,6 +190,8 @@ class KioskApp(App):
         if manager is None:
             return
         step = self.core.journey.step.value
+        if step != "welcome":
+            self._ensure_screen(step)
         if manager.current != step:
             self.idle.touched(time.monotonic())  # a new step counts as activity
             manager.current = step

@@ -15,8 +15,9 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.client import ApiResult, KioskClient, Outcome
 from kiosk.forms import GuestbookForm, Service, Unit, services_from_json
@@ -25,9 +26,11 @@ from kiosk.outbox import FlushReport, Outbox
 from kiosk.printing import PrintOutcome, TicketPrinting, ticket_content
 from kiosk.settings import KioskSettings
 from kiosk.worker import Worker
-from printers import TicketContent
 from server.domain.identity import IdentityError, MrzInfo
 from server.i18n import LANGUAGES
+
+if TYPE_CHECKING:
+    from printers import TicketContent
 
 log = logging.getLogger(__name__)
 
@@ -85,8 +88,14 @@ class KioskCore:
         self.worker.submit(self._fetch, self._loaded)
 
     def _fetch(self) -> Loaded:
-        unit, services = self.client.unit(), self.client.services()
-        forms = {lang: self.client.guestbook_form(lang) for lang in LANGUAGES}
+        with ThreadPoolExecutor(max_workers=2 + len(LANGUAGES)) as pool:  # in parallel
+            unit_call, services_call = (
+                pool.submit(self.client.unit),
+                pool.submit(self.client.services),
+            )
+            form_calls = {lang: pool.submit(self.client.guestbook_form, lang) for lang in LANGUAGES}
+            unit, services = unit_call.result(), services_call.result()
+            forms = {lang: call.result() for lang, call in form_calls.items()}
         results = [unit, services, *forms.values()]
         failed = next((r for r in results if not r.ok), None)
         if failed is not None:
@@ -236,16 +245,37 @@ class KioskCore:
             self.changed()
             return
         self.busy = True
+        self.print_state = ""
         self.changed()
         self.worker.submit(
-            lambda: self.client.register(payload), lambda r: self._registered(payload, r)
+            lambda: self._register_and_print(payload), lambda r: self._registered(payload, *r)
         )
 
-    def _registered(self, payload: dict[str, Any], result: ApiResult) -> None:
+    def _register_and_print(
+        self, payload: dict[str, Any]
+    ) -> tuple[ApiResult, TicketContent | None]:
+        """Worker thread: send the registration and, once accepted, start printing at once.
+
+        Printing starts here rather than on the UI thread so the ticket reaches the
+        printer without waiting for the next frame; the screen follows.
+        """
+        result = self.client.register(payload)
+        if not (result.ok and isinstance(result.data, dict) and "ticket" in result.data):
+            return result, None
+        content = self._content_for(TicketInfo.from_json(result.data["ticket"]))
+        self.worker.submit(lambda: self.printing.print_ticket(content), self._printed)
+        return result, content
+
+    def _registered(
+        self, payload: dict[str, Any], result: ApiResult, content: TicketContent | None
+    ) -> None:
         self.busy = False
-        if result.ok and isinstance(result.data, dict) and "ticket" in result.data:
-            ticket = self.journey.ticket_issued(result.data)
-            self._print(ticket)
+        if content is not None and isinstance(result.data, dict):
+            self.journey.ticket_issued(result.data)
+            self.ticket_content = content
+            if not self.print_state:  # the print may already have finished
+                self.print_state = "printing"
+            self.worker.submit(lambda: self.printing.preview(content), self._previewed)
         elif result.transient:
             self.outbox.add(payload)
             self.journey.queued_offline()
@@ -255,14 +285,10 @@ class KioskCore:
             self.journey.failed()
         self.changed()
 
-    def _print(self, ticket: TicketInfo) -> None:
+    def _content_for(self, ticket: TicketInfo) -> TicketContent:
         service = next((s for s in self.journey.services if s.id == ticket.service_id), None)
-        service = service or self.journey.service
         name = service.name(self.journey.language) if service else ""
-        self.ticket_content = ticket_content(ticket, name, self.unit, self.journey.language)
-        self.reprint()
-        content = self.ticket_content
-        self.worker.submit(lambda: self.printing.preview(content), self._previewed)
+        return ticket_content(ticket, name, self.unit, self.journey.language)
 
     def reprint(self) -> None:
         content = self.ticket_content

@@ -14,20 +14,13 @@ import logging
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.forms import Unit
 from kiosk.journey import TicketInfo
-from printers import (
-    PrinterCoverOpen,
-    PrinterError,
-    PrinterPaperOut,
-    PrinterTimeout,
-    TicketContent,
-    TicketPrinter,
-    open_printer,
-    render_preview,
-)
+
+if TYPE_CHECKING:  # ``printers`` (python-escpos) is imported lazily: it is slow to load
+    from printers import PrinterError, TicketContent, TicketPrinter
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +39,8 @@ def ticket_content(
     ticket: TicketInfo, service_name: str, unit: Unit, language: str
 ) -> TicketContent:
     """What goes on the paper: number, service, queue position, tracking QR, office."""
+    from printers import TicketContent
+
     try:
         issued = datetime.fromisoformat(ticket.issued_at)
     except ValueError:
@@ -68,6 +63,8 @@ def ticket_content(
 
 def state_after_error(error: PrinterError) -> dict[str, Any]:
     """The heartbeat printer state for a failed print."""
+    from printers import PrinterCoverOpen, PrinterPaperOut
+
     message = error.message_for_staff
     if isinstance(error, PrinterPaperOut):
         return {"online": True, "paper": "out", "error": message}
@@ -89,13 +86,26 @@ class TicketPrinting:
         self._lock = threading.Lock()
         self.last_state: dict[str, Any] | None = None
 
+    def warm_up(self) -> None:
+        """Load the printing libraries and configure the printer ahead of the first ticket."""
+        from printers import PrinterError
+
+        try:
+            self._open()
+        except PrinterError as error:
+            log.warning("printer not usable yet: %s", error.message_for_staff)
+
     def _open(self) -> TicketPrinter:
+        from printers import open_printer
+
         if self._printer is None:
             self._printer = open_printer(self.url, timeout=min(self.timeout, 5.0))
         return self._printer
 
     def print_ticket(self, content: TicketContent) -> PrintOutcome:
         """Print once, at most ``timeout`` seconds; never raises."""
+        from printers import PrinterError, PrinterTimeout
+
         outcome: list[PrintOutcome] = []
 
         def attempt() -> None:
@@ -124,6 +134,8 @@ class TicketPrinting:
     @staticmethod
     def preview(content: TicketContent) -> bytes:
         """The ticket as a PNG, the same layout as the paper (80 mm)."""
+        from printers import render_preview
+
         return render_preview(content, paper="80mm")
 
     def close(self) -> None:

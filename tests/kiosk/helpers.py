@@ -53,7 +53,7 @@ class SerialPrinter:
             if found:
                 paths.append(found.group(1))
         self.kiosk_end, self.test_end = paths
-        self._port = serial.Serial(self.test_end, 115200, timeout=0.05)
+        self._port = serial.Serial(self.test_end, 115200, timeout=0.2)
         self._thread = threading.Thread(target=self._serve, daemon=True)
         self._thread.start()
 
@@ -64,9 +64,10 @@ class SerialPrinter:
     def _serve(self) -> None:
         pending = b""
         while not self._stop.is_set():
-            data = self._port.read(4096)
+            data = self._port.read(1)  # blocks up to the timeout for the first byte
             if not data:
                 continue
+            data += self._port.read(self._port.in_waiting)  # then whatever else arrived
             self.received.extend(data)
             pending = (pending + data)[-8:]
             while b"\x10\x04" in pending:

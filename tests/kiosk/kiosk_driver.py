@@ -97,7 +97,7 @@ class Driver:
     def screen(self) -> Any:
         return self.app.root.current_screen
 
-    def on_screen(self, name: str, frames: int = 3) -> Wait:
+    def on_screen(self, name: str, frames: int = 2) -> Wait:
         """The screen shows, and has been laid out for a few frames (positions are final)."""
         seen = {"n": 0}
 
@@ -250,7 +250,7 @@ def full_journey(d: Driver) -> Iterator[Wait]:
             else:
                 d.type(screen.ids.keyboard, value)
         if index < cfg.get("guestbook_shots", 12) or field.kind == "email":
-            yield d.frames(3)
+            yield d.frames(2)
             d.shot(f"06-guestbook-{index + 1:02d}-{field.name}")
         d.tap(screen.ids.next)
         index += 1

@@ -89,6 +89,7 @@ def test_returning_visitor_portrait(live_server: LiveServer, printer: SerialPrin
             "priority_index": 2,  # lanjut usia
             "email_copy": True,
             "reprint": True,
+            "guestbook_shots": 4,
         },
         tmp_path,
     )
