@@ -87,6 +87,7 @@ class TrackOut(BaseModel):
     number: str
     service: str
     status: str
+    counter_name: str | None
     people_ahead: int
     estimated_wait_minutes: int
     issued_at: datetime

@@ -7,7 +7,8 @@ from typing import Any
 from sqlalchemy.engine import Connection, RowMapping
 
 from server.config import Settings
-from server.store import tickets
+from server.i18n import normalise_language
+from server.store import tickets, units
 from server.store.common import as_aware
 
 
@@ -47,4 +48,29 @@ def service_out(row: RowMapping) -> dict[str, Any]:
         "name": {"id": row["name_id"], "en": row["name_en"]},
         "description": {"id": row["description_id"], "en": row["description_en"]},
         "active": row["active"],
+    }
+
+
+def tracking_view(
+    conn: Connection, *, token: str, settings: Settings, lang: str | None
+) -> dict[str, Any] | None:
+    """What a visitor may see of their ticket (number, service, state, wait); None if unknown."""
+    row = tickets.get_by_tracking_token(conn, token=token[:64])
+    if row is None:
+        return None
+    service = units.get_service(conn, unit_id=row["unit_id"], service_id=row["service_id"])
+    out = ticket_out(conn, row, settings, with_token=False)
+    counter = (
+        units.get_counter(conn, unit_id=row["unit_id"], counter_id=row["counter_id"])
+        if row["counter_id"] is not None
+        else None
+    )
+    return {
+        "number": row["number"],
+        "service": service["name_en" if normalise_language(lang) == "en" else "name_id"],
+        "status": row["status"],
+        "counter_name": counter["name"] if counter is not None else None,
+        "people_ahead": out["people_ahead"],
+        "estimated_wait_minutes": out["estimated_wait_minutes"],
+        "issued_at": out["issued_at"],
     }

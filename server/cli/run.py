@@ -51,7 +51,15 @@ def cmd_kiosk(args: argparse.Namespace) -> int:
 def serve(settings: Settings, *, host: str, port: int) -> None:
     open_database(settings).dispose()  # migrate before accepting requests
     app = create_app(settings)
-    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
+    # Live event streams never end by themselves: give them 2 s to close on Ctrl+C.
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level="info",
+        access_log=False,
+        timeout_graceful_shutdown=2,
+    )
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

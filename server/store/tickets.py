@@ -561,7 +561,8 @@ def active_tickets_by_counter(conn: Connection, *, unit_id: int) -> dict[int, Ro
     return {row["counter_id"]: row for row in conn.execute(query).mappings()}
 
 
-def recent_calls(conn: Connection, *, unit_id: int, limit: int = 6) -> list[RowMapping]:
+def recent_calls(conn: Connection, *, unit_id: int, day: date, limit: int = 6) -> list[RowMapping]:
+    """The last calls (and recalls) of the unit's day, newest first."""
     query = (
         sa.select(
             tickets.c.number,
@@ -577,6 +578,7 @@ def recent_calls(conn: Connection, *, unit_id: int, limit: int = 6) -> list[RowM
         )
         .where(
             tickets.c.unit_id == unit_id,
+            tickets.c.day == day,
             ticket_transitions.c.action.in_([Action.CALL.value, Action.RECALL.value]),
         )
         .order_by(ticket_transitions.c.id.desc())

@@ -21,6 +21,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from server.api.deps import BoardOrStaff, DbDep, SettingsDep, StaffUser
+from server.api.views import tracking_view
 from server.config import Settings
 from server.errors import InvalidInput
 from server.i18n import LANGUAGES, catalog, normalise_language, t
@@ -189,3 +190,17 @@ def console_no_shows(principal: StaffUser, db: DbDep) -> JSONResponse:
         for r in rows
     ]
     return JSONResponse(body, headers={"Cache-Control": "no-store"})
+
+
+@router.get("/t/{tracking_token}", response_class=HTMLResponse)
+def tracking_page(
+    request: Request, tracking_token: str, db: DbDep, settings: SettingsDep, lang: str | None = None
+) -> HTMLResponse:
+    """Public page behind the ticket's QR code: the ticket's state, refreshed every 30 s."""
+    language = _language(request, lang)
+    with db.read() as conn:
+        view = tracking_view(conn, token=tracking_token, settings=settings, lang=language)
+    response = _page(request, "track.html", language, ticket=view)
+    if view is None:
+        response.status_code = 404
+    return response

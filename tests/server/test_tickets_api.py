@@ -245,6 +245,7 @@ def test_public_tracking_shows_no_token_or_personal_data(
     assert set(public.json()) == {
         "number",
         "service",
+        "counter_name",
         "status",
         "people_ahead",
         "estimated_wait_minutes",

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter
 
 from server.api.deps import AnyPrincipal, DbDep, SettingsDep
 from server.api.schemas import TrackOut
-from server.api.views import ticket_out
+from server.api.views import ticket_out, tracking_view
 from server.errors import NotFound
-from server.i18n import normalise_language
 from server.store import tickets, units
-from server.store.common import as_aware
+from server.store.common import as_aware, utcnow
 
 router = APIRouter(tags=["queue"])
 
@@ -43,7 +41,9 @@ def get_queue(principal: AnyPrincipal, db: DbDep, settings: SettingsDep) -> dict
             }
             for c in units.list_counters(conn, unit_id=principal.unit_id)
         ]
-        calls = tickets.recent_calls(conn, unit_id=principal.unit_id)
+        unit = units.get_unit(conn, unit_id=principal.unit_id)
+        today = tickets.local_day(utcnow(), unit["timezone"])
+        calls = tickets.recent_calls(conn, unit_id=principal.unit_id, day=today)
     return {
         "services": [
             {
@@ -75,18 +75,7 @@ def track(
 ) -> dict[str, Any]:
     """Public: a visitor follows their ticket from the QR code. No personal data."""
     with db.read() as conn:
-        row = tickets.get_by_tracking_token(conn, token=tracking_token[:64])
-        if row is None:
-            raise NotFound("No ticket has this tracking code.", code="unknown_tracking_token")
-        service = units.get_service(conn, unit_id=row["unit_id"], service_id=row["service_id"])
-        out = ticket_out(conn, row, settings, with_token=False)
-    name_key = "name_en" if normalise_language(lang) == "en" else "name_id"
-    issued: datetime = out["issued_at"]
-    return {
-        "number": row["number"],
-        "service": service[name_key],
-        "status": row["status"],
-        "people_ahead": out["people_ahead"],
-        "estimated_wait_minutes": out["estimated_wait_minutes"],
-        "issued_at": issued,
-    }
+        view = tracking_view(conn, token=tracking_token, settings=settings, lang=lang)
+    if view is None:
+        raise NotFound("No ticket has this tracking code.", code="unknown_tracking_token")
+    return view
