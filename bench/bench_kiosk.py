@@ -74,9 +74,8 @@ def run_taps(app: Any, config: dict[str, Any], out: dict[str, Any]) -> None:
     from kivy.tests.common import UnitTestTouch
 
     from kiosk.journey import Step
-    from tests.kiosk.helpers import SerialPrinter
-
     from kiosk.printing import TicketPrinting
+    from tests.kiosk.helpers import SerialPrinter
 
     printer = SerialPrinter()
     app.core.printing = TicketPrinting(printer.url, timeout=10)
@@ -154,12 +153,14 @@ def run_taps(app: Any, config: dict[str, Any], out: dict[str, Any]) -> None:
 # --- the parent: server, children, figures ----------------------------------------------
 
 
-def display_prefix() -> list[str]:
+def ensure_display() -> None:
+    """Re-run this benchmark under one Xvfb if there is no display (so no run pays for it)."""
     if os.environ.get("DISPLAY"):
-        return []
+        return
     if not shutil.which("xvfb-run"):
         raise SystemExit("needs an X display or xvfb-run")
-    return ["xvfb-run", "-a", "-s", "-screen 0 1920x1920x24"]
+    command = ["xvfb-run", "-a", "-s", "-screen 0 1920x1920x24", sys.executable, *sys.argv]
+    os.execvp(command[0], command)
 
 
 def spawn(mode: str, config: dict[str, Any], workdir: Path) -> dict[str, Any]:
@@ -170,7 +171,7 @@ def spawn(mode: str, config: dict[str, Any], workdir: Path) -> dict[str, Any]:
     home = REPO / "build" / "kivy-home"
     home.mkdir(parents=True, exist_ok=True)
     env.update(KIVY_NO_ARGS="1", KIVY_NO_CONSOLELOG="1", KIVY_HOME=str(home), PYTHONPATH=str(REPO))
-    command = [*display_prefix(), sys.executable, __file__, "--child", mode, str(path)]
+    command = [sys.executable, __file__, "--child", mode, str(path)]
     spawned = time.time()
     subprocess.run(command, cwd=REPO, env=env, check=True, timeout=300)
     result: dict[str, Any] = json.loads(Path(config["result"]).read_text())
@@ -205,6 +206,7 @@ def main() -> None:
     if args.child:
         child(args.child[0], json.loads(Path(args.child[1]).read_text()))
         return
+    ensure_display()
 
     from tests.kiosk.live_server import LiveServer
 
@@ -255,11 +257,12 @@ portrait 1080×1920 window, live Loket server (uvicorn + SQLite) on the same mac
 Load average during the run: {f["load"]} — the machine was shared with colleagues'
 test runs, so these are upper bounds rather than clean figures.
 
-| Measure | Runs | Median | Worst | Target |
-|---|---:|---:|---:|---:|
-| Cold start → Welcome screen with the server's configuration loaded | {n_starts} | {f["start_median_s"]:.2f} s | {f["start_max_s"]:.2f} s | < 3 s ({ok_start}) |
-| "Ambil Nomor Antrean" tap → ticket number on the printer's serial line | {n_taps} | {f["tap_median_ms"]:.0f} ms | {f["tap_max_ms"]:.0f} ms | < 500 ms ({ok_tap}) |
+| Measure | Runs | Median | p90 | Worst | Target (on the median) |
+|---|---:|---:|---:|---:|---:|
+| Cold start → Welcome screen, configuration loaded | {n_starts} | {f["start_median_s"]:.2f} s | – | {f["start_max_s"]:.2f} s | < 3 s ({ok_start}) |
+| "Ambil Nomor Antrean" tap → ticket number on the printer's serial line | {n_taps} | {f["tap_median_ms"]:.0f} ms | {f["tap_p90_ms"]:.0f} ms | {f["tap_max_ms"]:.0f} ms | < 500 ms ({ok_tap}) |
 
+- All runs share one Xvfb server (started once, not counted).
 - Cold start is timed from just before the kiosk process is spawned (Python start,
   Kivy and SDL start-up, window creation, .kv loading, the four configuration
   requests) until the Welcome screen shows with the start button enabled.
@@ -268,6 +271,12 @@ test runs, so these are upper bounds rather than clean figures.
   rendering and the status check, until the ticket number's bytes arrive on the
   far end of a socat pty pair. The on-screen preview is rendered in parallel and
   is not on this path.
+- What made these numbers: the Welcome screen is built first and the other ten
+  screens one per frame after it shows; the four configuration requests run in
+  parallel while the window is being built; python-escpos is imported in the
+  background after start; settings avoid pydantic; the ticket is sent to the
+  printer from the worker thread as soon as the server answers, without waiting
+  for the next UI frame (under load a software-rendered frame can take 100-300 ms).
 - Individual runs: starts {f["starts"]} s; taps {f["taps"]} ms.
 """
     (REPO / "docs" / "benchmarks-kiosk.md").write_text(text, encoding="utf-8")

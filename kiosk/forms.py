@@ -224,10 +224,12 @@ class Unit:
     address: str = ""
     complaint_channels: tuple[str, ...] = ()
     counter_area: str = ""
+    timezone: str = "Asia/Jakarta"
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Unit:
         return cls(
+            timezone=str(data.get("timezone") or "Asia/Jakarta"),
             name=str(data.get("name") or ""),
             address=str(data.get("address") or ""),
             counter_area=str(data.get("counter_area") or ""),

@@ -10,11 +10,13 @@ preview. Blocking calls: the app runs them on a worker thread.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kiosk.forms import Unit
 from kiosk.journey import TicketInfo
@@ -45,6 +47,8 @@ def ticket_content(
         issued = datetime.fromisoformat(ticket.issued_at)
     except ValueError:
         issued = datetime.now().astimezone()
+    with contextlib.suppress(ZoneInfoNotFoundError, ValueError):
+        issued = issued.astimezone(ZoneInfo(unit.timezone))  # the office's time (WIB)
     return TicketContent(
         number=ticket.number,
         service_name=service_name,

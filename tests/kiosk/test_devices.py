@@ -14,7 +14,7 @@ import serial
 from kiosk.cli import add_kiosk_arguments, settings_from_args
 from kiosk.idle import IdleState, IdleWatch
 from kiosk.scanner import MrzAssembler, ScannerReader
-from kiosk.settings import KioskSettings
+from kiosk.settings import KioskSettings, SettingsError
 from server.domain.identity import IdentityError, MrzInfo
 
 L1 = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<"
@@ -128,3 +128,25 @@ def test_cli_options_override_the_environment(monkeypatch):
         "--lang",
     ):
         assert option in help_text
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("ORIENTATION", "sideways"),
+        ("CAMERA", "maybe"),
+        ("IDLE_TIMEOUT_SECONDS", "0"),
+        ("SCANNER_BAUDRATE", "fast"),
+    ],
+)
+def test_bad_settings_are_refused(monkeypatch, name, value):
+    monkeypatch.setenv(f"LOKET_KIOSK_{name}", value)
+    with pytest.raises(SettingsError) as info:
+        KioskSettings()
+    assert name in str(info.value) and value not in str(info.value).replace(name, "")
+
+
+def test_unknown_setting_and_token_not_in_repr():
+    with pytest.raises(TypeError):
+        KioskSettings(printer="x")
+    assert "secret-token" not in repr(KioskSettings(device_token="secret-token"))

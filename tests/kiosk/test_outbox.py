@@ -208,3 +208,26 @@ def test_client_maps_errors(live_server: LiveServer, status: int):
     else:
         result = KioskClient("http://127.0.0.1:9", "t", timeout=1).health()
         assert result.outcome == Outcome.OFFLINE and result.transient
+
+
+def test_personal_data_never_reaches_the_logs(live_server: LiveServer, tmp_path: Path, caplog):
+    caplog.set_level("DEBUG")
+    core, worker = make_core(live_server, tmp_path)
+    live_server.stop()
+    register(core, worker, 31)  # offline: stored in the outbox
+    live_server.start()
+    core.flush_outbox()
+    wait_until(worker, lambda: core.outbox.count() == 0)
+    core.reset()
+    register(core, worker, 32)  # online
+    wait_until(worker, lambda: core.print_state in ("printed", "failed"))
+    text = caplog.text
+    assert "outbox" in text  # the log does say what happened...
+    for secret in (
+        "Tamu Nomor",
+        "tamu31@gmail.com",
+        "tamu32@gmail.com",
+        "190601120385004",
+        "081200000031",
+    ):
+        assert secret not in text  # ...but never to whom

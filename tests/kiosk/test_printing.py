@@ -34,6 +34,10 @@ def test_ticket_content_has_no_personal_data():
     content = ticket_content(TICKET, "Konsultasi Statistik", UNIT, "id")
     assert content.number == "K007" and content.priority is True
     assert content.issued_at.utcoffset() == dt.timedelta(hours=7)
+    assert content.issued_at.tzname() == "WIB"
+    utc = TicketInfo(**{**vars(TICKET), "issued_at": "2026-11-23T02:30:00+00:00"})
+    local = ticket_content(utc, "K", UNIT, "id").issued_at
+    assert (local.hour, local.tzname()) == (9, "WIB")
     assert not {"name", "email", "phone", "id_number"} & set(vars(content))
 
 
