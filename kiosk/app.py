@@ -94,6 +94,7 @@ class KioskApp(App):
         self.idle_prompt: IdlePrompt | None = None
         self.scanner: ScannerReader | None = None
         self._refresh_trigger = Clock.create_trigger(self._refresh)
+        self._last_load = time.monotonic()
 
     def tr(self, name: str, _lang: str | None = None, **params: Any) -> str:
         """Catalog text in the current language (kv passes ``app.lang`` to re-bind)."""
@@ -155,6 +156,7 @@ class KioskApp(App):
         Clock.schedule_interval(self._build_next_screen, 0)
         self.worker.submit(self.core.printing.warm_up)
         self.core.flush_outbox()
+        self.core.send_heartbeat()
         Clock.schedule_interval(self._tick, 1.0)
         Clock.schedule_interval(
             lambda _dt: self.core.flush_outbox(), self.settings.outbox_retry_seconds
@@ -206,7 +208,8 @@ class KioskApp(App):
     def _tick(self, _dt: float) -> None:
         now = time.monotonic()
         core = self.core
-        if core.load_state == "failed" and int(now) % 10 == 0:
+        if core.load_state == "failed" and now - self._last_load >= 10:
+            self._last_load = now  # the server was unreachable: try again every 10 s
             core.load_state = "loading"
             core.load()
         step = core.journey.step

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -116,12 +117,23 @@ def display_prefix() -> list[str]:
     return ["xvfb-run", "-a", "-s", "-screen 0 1920x1920x24"]
 
 
-def run_driver(config: dict[str, Any], workdir: Path, timeout: float = 120) -> dict[str, Any]:
-    """Run one scenario in a fresh process; return its JSON summary."""
-    config = dict(config)
+def run_driver(
+    config: dict[str, Any],
+    workdir: Path,
+    timeout: float = 120,
+    hooks: dict[str, Callable[[], None]] | None = None,
+) -> dict[str, Any]:
+    """Run one scenario in a fresh process; return its JSON summary.
+
+    ``hooks`` are things the scenario asks the test to do mid-way (``ask_test``),
+    such as stopping the server; each runs once when the driver asks for it.
+    """
+    name = config.get("shot_prefix", "run")
+    sync = workdir / f"sync-{name}"
+    sync.mkdir(exist_ok=True)
+    config = {**config, "sync_dir": str(sync), "result": str(workdir / f"result-{name}.json")}
     config.setdefault("shots_dir", str(SHOTS))
-    config["result"] = str(workdir / f"result-{config.get('shot_prefix', 'run')}.json")
-    config_path = workdir / f"driver-{config.get('shot_prefix', 'run')}.json"
+    config_path = workdir / f"driver-{name}.json"
     config_path.write_text(json.dumps(config, default=str))
     command = [
         *display_prefix(),
@@ -130,15 +142,33 @@ def run_driver(config: dict[str, Any], workdir: Path, timeout: float = 120) -> d
         "tests.kiosk.kiosk_driver",
         str(config_path),
     ]
-    done = subprocess.run(
-        command, cwd=REPO, env=kivy_env(), capture_output=True, text=True, timeout=timeout
+    process = subprocess.Popen(
+        command,
+        cwd=REPO,
+        env=kivy_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
+    deadline = time.monotonic() + timeout
+    pending = dict(hooks or {})
+    while process.poll() is None:
+        for hook, action in list(pending.items()):
+            if (sync / f"{hook}.ready").exists():
+                action()
+                (sync / f"{hook}.done").touch()
+                del pending[hook]
+        if time.monotonic() > deadline:
+            process.kill()
+            break
+        time.sleep(0.05)
+    stdout, stderr = process.communicate()
     result_path = Path(config["result"])
     if not result_path.exists():
         raise AssertionError(
-            f"driver crashed (rc={done.returncode}):\n{done.stdout[-3000:]}\n{done.stderr[-5000:]}"
+            f"driver crashed (rc={process.returncode}):\n{stdout[-3000:]}\n{stderr[-5000:]}"
         )
     summary: dict[str, Any] = json.loads(result_path.read_text())
     if not summary.get("finished"):
-        raise AssertionError(f"scenario failed:\n{summary.get('error')}\n{done.stderr[-3000:]}")
+        raise AssertionError(f"scenario failed:\n{summary.get('error')}\n{stderr[-3000:]}")
     return summary

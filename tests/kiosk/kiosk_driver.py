@@ -115,6 +115,12 @@ class Driver:
         condition.what = what  # type: ignore[attr-defined]
         return condition
 
+    def ask_test(self, name: str) -> Wait:
+        """Ask the test process to do something (stop the server...) and wait until done."""
+        sync = Path(self.config["sync_dir"])
+        (sync / f"{name}.ready").touch()
+        return self.until(f"test hook {name}", lambda: (sync / f"{name}.done").exists())
+
     def frames(self, count: int = 2) -> Wait:
         state = {"n": 0}
 
@@ -162,7 +168,24 @@ class Driver:
             else:
                 self.key(keyboard, char)
 
+    def smallest_target(self) -> float:
+        """The smallest visible, enabled button on screen (width or height, in px)."""
+        from kivy.uix.button import Button
+
+        sizes = [
+            min(w.width, w.height)
+            for w in self.app.root.current_screen.walk()
+            if isinstance(w, Button)
+            and not w.disabled
+            and w.opacity > 0
+            and w.height > 0
+            and all(p.opacity > 0 for p in _parents(w))
+        ]
+        return min(sizes) if sizes else 0.0
+
     def shot(self, name: str) -> None:
+        targets = self.summary.setdefault("smallest_targets", {})
+        targets[name] = self.smallest_target()
         path = self.shots / f"{self.prefix}{name}.png"
         started = time.monotonic()
         self.app.root.export_to_png(str(path))
@@ -173,6 +196,13 @@ class Driver:
 
     def buttons_in(self, box: Any) -> list[Any]:
         return list(reversed(box.children))
+
+
+def _parents(widget: Any) -> Iterator[Any]:
+    parent = widget.parent
+    while parent is not None and parent is not parent.parent:
+        yield parent
+        parent = parent.parent
 
 
 # --- scenarios ----------------------------------------------------------------------------
@@ -341,12 +371,19 @@ def _toggle_language(d: Driver) -> Iterator[Wait]:
 
 
 def offline_journey(d: Driver) -> Iterator[Wait]:
-    """A quick first-visit journey while the server is down: the offline notice."""
+    """The server goes down just before "Ambil": the offline notice, then delivery later."""
     yield from _quick_journey(d)
-    yield d.on_screen(d.config.get("expect_screen", "offline"))
-    yield d.frames(2)
+    yield d.ask_test("stop_server")
+    d.tap(d.screen.ids.take)
+    yield d.on_screen("offline")
     d.shot("11-offline")
     d.summary["message"] = d.screen.ids.message.text
+    d.summary["outbox_after_tap"] = d.app.core.outbox.count()
+    d.summary["values_after_tap"] = dict(d.app.core.journey.values)
+    yield d.ask_test("start_server")
+    yield d.until("outbox delivered", lambda: d.app.core.outbox.count() == 0)
+    d.tap(d.screen.ids.done)
+    yield d.on_screen("welcome")
 
 
 def _quick_journey(d: Driver) -> Iterator[Wait]:
@@ -380,8 +417,6 @@ def _quick_journey(d: Driver) -> Iterator[Wait]:
     yield d.until("valid id", lambda: d.screen.feedback_ok)
     d.tap(d.screen.ids.next)
     yield d.on_screen("priority")
-    d.summary["tap_at"] = time.perf_counter()
-    d.tap(d.screen.ids.take)
 
 
 SCENARIOS: dict[str, Callable[[Driver], Iterator[Wait]]] = {

@@ -112,6 +112,8 @@ def test_returning_visitor_portrait(live_server: LiveServer, printer: SerialPrin
     assert kiosk_device(live_server)["printer"] == {"online": True, "paper": "ok", "error": None}
     # nothing typed is left in the kiosk
     assert summary["values_after"] == {}
+    # every button on every screen is a big touch target
+    assert min(summary["smallest_targets"].values()) >= 64, summary["smallest_targets"]
     for name in (
         "01-welcome",
         "01-welcome-en",
@@ -173,3 +175,35 @@ def test_first_visit_landscape_paper_out_and_idle(live_server: LiveServer, tmp_p
     assert "10-idle-prompt" in summary["screens"]
     assert summary["idle_values_after"] == {}
     assert (SHOTS / "landscape-02-declined.png").exists()
+    assert min(summary["smallest_targets"].values()) >= 64, summary["smallest_targets"]
+
+
+def test_server_down_at_the_last_tap(live_server: LiveServer, printer: SerialPrinter, tmp_path):
+    visits_before = len(live_server.visits_today())
+    summary = run_driver(
+        {
+            "scenario": "offline",
+            "shot_prefix": "portrait-",
+            "settings": kiosk_settings(
+                live_server,
+                printer,
+                tmp_path,
+                "portrait",
+                outbox_retry_seconds=1,
+                request_timeout_seconds=2,
+            ),
+            "answers": {**ANSWERS, "name": "Rina Wati", "email": "rina@gmail.com"},
+            "id_number": "1906014505010003",
+        },
+        tmp_path,
+        hooks={"stop_server": live_server.stop, "start_server": live_server.start},
+    )
+    # told plainly what to do; the data waits in the outbox, not in memory
+    assert summary["message"] == (
+        "Server sedang tidak terhubung. Data Anda tersimpan; silakan menuju meja layanan."
+    )
+    assert summary["outbox_after_tap"] == 1
+    assert summary["values_after_tap"] == {}
+    # once the server was back, the kiosk delivered the registration by itself, once
+    assert len(live_server.visits_today()) == visits_before + 1
+    assert (SHOTS / "portrait-11-offline.png").exists()
