@@ -97,6 +97,8 @@ def prepare_kivy(settings: KioskSettings) -> None:
     Config.set("graphics", "fullscreen", "auto" if settings.fullscreen else "0")
     Config.set("input", "mouse", "mouse,multitouch_on_demand")
     Config.set("kivy", "exit_on_escape", "0")
+    Config.set("kivy", "keyboard_mode", "system")  # our own on-screen keyboards, never Kivy's
+    Config.set("kivy", "log_level", "info")
 
 
 def build_app(settings: KioskSettings) -> Any:
