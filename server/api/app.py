@@ -18,6 +18,7 @@ from server.config import Settings
 from server.db.database import Database, create_db_engine
 from server.events.notifier import Notifier
 from server.events.pg_listener import PostgresListener
+from server.events.reader import SharedEventReader
 from server.privacy import routes as privacy_routes
 from server.privacy.retention import start_retention_job
 from server.web import routes as web_routes
@@ -60,6 +61,7 @@ def create_app(settings: Settings, *, db: Database | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.db = database
     app.state.notifier = notifier
+    app.state.event_reader = SharedEventReader(database)
     app.state.login_throttle = LoginThrottle(
         max_failures=settings.login_max_failures, window_seconds=settings.login_window_seconds
     )

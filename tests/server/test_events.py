@@ -105,3 +105,31 @@ def test_query_token_works_for_eventsource(settings: Settings, db: Database, uni
         assert first == "retry: 2000"
         r.close()
         assert requests.get(f"{base}/api/v1/events?token=bad", timeout=5).status_code == 401
+
+
+def test_streams_woken_together_share_one_read(db: Database, unit: Unit) -> None:
+    import asyncio
+    from typing import Any
+
+    from server.events.reader import SharedEventReader
+    from server.store import events
+
+    class CountingReader(SharedEventReader):
+        reads = 0
+
+        def _read(self, unit_id: int, last_id: int) -> list[dict[str, Any]]:
+            CountingReader.reads += 1
+            return super()._read(unit_id, last_id)
+
+    with db.write() as conn:
+        events.emit(conn, unit_id=unit.id, type="ticket.issued", payload={"n": 1})
+    reader = CountingReader(db)
+
+    async def fifty_boards() -> list[list[dict[str, Any]]]:
+        return await asyncio.gather(*(reader.after(unit.id, 0) for _ in range(50)))
+
+    results = asyncio.run(fifty_boards())
+    assert CountingReader.reads == 1
+    assert all(r == results[0] and r[-1]["payload"] == {"n": 1} for r in results)
+    asyncio.run(reader.after(unit.id, 0))
+    assert CountingReader.reads == 2  # finished reads are not cached: the next change reads anew

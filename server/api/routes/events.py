@@ -31,12 +31,9 @@ async def stream(
     request: Request, principal: AnyPrincipal, db: DbDep, settings: SettingsDep
 ) -> StreamingResponse:
     notifier = request.app.state.notifier
+    reader = request.app.state.event_reader
     unit_id = principal.unit_id
     after = _parse_last_id(request)
-
-    def read_after(last: int) -> list[dict[str, object]]:
-        with db.read() as conn:
-            return [dict(r) for r in events.events_after(conn, unit_id=unit_id, after_id=last)]
 
     def read_last() -> int:
         with db.read() as conn:
@@ -47,9 +44,9 @@ async def stream(
         yield f"retry: 2000\nid: {last}\n: connected\n\n".encode()
         idle = 0.0
         while not await request.is_disconnected():
-            rows = await run_in_threadpool(read_after, last)
+            rows = await reader.after(unit_id, last)
             for row in rows:
-                last = int(row["id"])  # type: ignore[call-overload]
+                last = int(row["id"])
                 data = json.dumps(row["payload"], separators=(",", ":"))
                 yield f"id: {last}\nevent: {row['type']}\ndata: {data}\n\n".encode()
             if rows:

@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from server.api.deps import AnyPrincipal, DbDep, SettingsDep, StaffUser
 from server.api.schemas import CounterServicesIn
 from server.api.views import service_out
+from server.db.database import Database
 from server.store import events, units
 
 router = APIRouter(tags=["unit"])
@@ -90,19 +91,17 @@ def set_services(
         return _counter_changed(conn, principal.unit_id, counter_id)
 
 
+def _set_paused(db: Database, unit_id: int, counter_id: int, *, paused: bool) -> dict[str, Any]:
+    with db.write() as conn:
+        units.set_counter_paused(conn, unit_id=unit_id, counter_id=counter_id, paused=paused)
+        return _counter_changed(conn, unit_id, counter_id)
+
+
 @router.post("/counters/{counter_id}/pause")
 def pause(counter_id: int, principal: StaffUser, db: DbDep) -> dict[str, Any]:
-    with db.write() as conn:
-        units.set_counter_paused(
-            conn, unit_id=principal.unit_id, counter_id=counter_id, paused=True
-        )
-        return _counter_changed(conn, principal.unit_id, counter_id)
+    return _set_paused(db, principal.unit_id, counter_id, paused=True)
 
 
 @router.post("/counters/{counter_id}/resume")
 def resume(counter_id: int, principal: StaffUser, db: DbDep) -> dict[str, Any]:
-    with db.write() as conn:
-        units.set_counter_paused(
-            conn, unit_id=principal.unit_id, counter_id=counter_id, paused=False
-        )
-        return _counter_changed(conn, principal.unit_id, counter_id)
+    return _set_paused(db, principal.unit_id, counter_id, paused=False)
