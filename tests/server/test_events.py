@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import queue
 import threading
@@ -17,10 +18,9 @@ from tests.server.conftest import Unit
 
 
 def read_events(response: requests.Response, out: queue.Queue[dict[str, object]]) -> None:
-    try:
+    # The test closes the stream under the reader (urllib3 then has no socket left).
+    with contextlib.suppress(requests.RequestException, AttributeError, ValueError):
         parse_stream(response, out)
-    except (requests.RequestException, AttributeError, ValueError):
-        pass  # the test closed the stream under the reader (urllib3 then has no socket)
 
 
 def parse_stream(response: requests.Response, out: queue.Queue[dict[str, object]]) -> None:
