@@ -26,7 +26,6 @@ import json
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -39,8 +38,9 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from tests.web.server_harness import ADMIN_PASSWORD, LiveServer, free_port  # noqa: E402
+from tests.live import serve_in_subprocess  # noqa: E402
+from tests.web.conftest import CHROMIUM, chromium_args  # noqa: E402
+from tests.web.server_harness import ADMIN_PASSWORD, WebServer  # noqa: E402
 
 
 @dataclass
@@ -57,41 +57,6 @@ def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     k = max(0, min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1))))
     return ordered[k]
-
-
-class ServerProcess:
-    """``loket serve`` on a prepared data directory, in its own process."""
-
-    def __init__(self, data_dir: Path, port: int) -> None:
-        self.data_dir, self.port = data_dir, port
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def __enter__(self) -> ServerProcess:
-        env = {**os.environ, "LOKET_DATA_DIR": str(self.data_dir), "LOKET_DEMO": "1"}
-        env["LOKET_PUBLIC_BASE_URL"] = f"http://127.0.0.1:{self.port}"
-        env["LOKET_LOGIN_MAX_FAILURES"] = "1000"
-        self.proc = subprocess.Popen(
-            [str(ROOT / ".venv/bin/loket"), "serve", "--port", str(self.port)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"http://127.0.0.1:{self.port}/api/v1/health").status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        raise RuntimeError("server did not start")
-
-    def __exit__(self, *exc: object) -> None:
-        if self.proc:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
 
 
 async def sse_reader(
@@ -118,7 +83,7 @@ async def sse_reader(
 
 
 async def run_scenario(
-    live: LiveServer, browser: Any, boards: int, calls: int, gap: float
+    live: WebServer, browser: Any, boards: int, calls: int, gap: float
 ) -> Scenario:
     from playwright.async_api import Browser
 
@@ -176,13 +141,18 @@ async def main_async(args: argparse.Namespace) -> list[Scenario]:
     from playwright.async_api import async_playwright
 
     data_dir = Path(tempfile.mkdtemp(prefix="loket-bench-board-"))
-    live = LiveServer(data_dir, port=free_port()).setup()
+    live = WebServer(data_dir).setup_web()
+    env = {
+        "LOKET_DATA_DIR": str(data_dir),
+        "LOKET_DEMO": "1",
+        "LOKET_PUBLIC_BASE_URL": live.url,
+        "LOKET_LOGIN_MAX_FAILURES": "1000",
+    }
     results = []
-    with ServerProcess(data_dir, live.port):
+    with serve_in_subprocess(env, live.port, data_dir / "server.log"):
         async with async_playwright() as p:
             browser = await p.chromium.launch(
-                executable_path=CHROMIUM,
-                args=[*CHROMIUM_ARGS, "--autoplay-policy=no-user-gesture-required"],
+                executable_path=CHROMIUM, args=chromium_args("no-user-gesture-required")
             )
             for boards in args.boards:
                 results.append(await run_scenario(live, browser, boards, args.calls, args.gap))

@@ -73,9 +73,8 @@ def run_taps(app: Any, config: dict[str, Any], out: dict[str, Any]) -> None:
     from kivy.clock import Clock
     from kivy.tests.common import UnitTestTouch
 
-    from kiosk.journey import Step
     from kiosk.printing import TicketPrinting
-    from tests.kiosk.helpers import SerialPrinter
+    from tests.kiosk.helpers import SerialPrinter, to_priority_step
 
     printer = SerialPrinter()
     app.core.printing = TicketPrinting(printer.url, timeout=10)
@@ -84,23 +83,13 @@ def run_taps(app: Any, config: dict[str, Any], out: dict[str, Any]) -> None:
     state: dict[str, Any] = {"n": 0}
 
     def prepare() -> None:
-        core = app.core
-        core.start()
-        core.accept_consent(photo=False)
-        core.choose_service(core.journey.services[0].id)
-        core.first_visit()
-        journey = core.journey
-        while journey.step == Step.GUESTBOOK:
-            field = journey.current_field
-            value = {
-                "choice": field.choices[0].value if field.choices else "",
-                "email": "bench@gmail.com",
-                "phone": "081234567890",
-            }.get(field.kind, "Tamu Bench")
-            core.set_value(field.name, value)
-            core.next_field()
-        journey.set_id_number("1906011203850001")
-        core.confirm_id()
+        to_priority_step(
+            app.core,
+            name="Tamu Bench",
+            email="bench@gmail.com",
+            phone="081234567890",
+            id_number="1906011203850001",
+        )
         state["frames"] = 0
         Clock.schedule_interval(laid_out, 0)
 
@@ -208,7 +197,7 @@ def main() -> None:
         return
     ensure_display()
 
-    from tests.kiosk.live_server import LiveServer
+    from tests.live import LiveServer
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-kiosk-"))
     server = LiveServer(workdir / "server").setup().start()

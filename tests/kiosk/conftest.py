@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.kiosk.helpers import SerialPrinter
-from tests.kiosk.live_server import LiveServer
+from tests.live import LiveServer
 
 
 @pytest.fixture(scope="module")

@@ -19,9 +19,14 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import serial
+
+from kiosk.journey import Step
+
+if TYPE_CHECKING:
+    from kiosk.core import KioskCore
 
 REPO = Path(__file__).resolve().parents[2]
 KIVY_HOME = REPO / "build" / "kivy-home"
@@ -172,3 +177,25 @@ def run_driver(
     if not summary.get("finished"):
         raise AssertionError(f"scenario failed:\n{summary.get('error')}\n{stderr[-3000:]}")
     return summary
+
+
+def to_priority_step(core: KioskCore, *, name: str, email: str, phone: str, id_number: str) -> None:
+    """Through the core as a first-time visitor of the first service, up to the
+    priority step (the one with "Ambil Nomor Antrean"): each choice question takes
+    its first answer, the other questions the given values."""
+    core.start()
+    core.accept_consent(photo=False)
+    core.choose_service(core.journey.services[0].id)
+    core.first_visit()
+    journey = core.journey
+    while journey.step == Step.GUESTBOOK:
+        field = journey.current_field
+        assert field is not None
+        if field.kind == "choice":
+            value = field.choices[0].value
+        else:
+            value = {"email": email, "phone": phone}.get(field.kind, name)
+        core.set_value(field.name, value)
+        core.next_field()
+    journey.set_id_number(id_number)
+    core.confirm_id()

@@ -342,14 +342,7 @@ def full_journey(d: Driver) -> Iterator[Wait]:
 
     if cfg.get("idle_check"):
         # idle timeout: start a journey, type a bit, then do nothing
-        d.tap(d.screen.ids.start)
-        yield d.on_screen("consent")
-        d.tap(d.screen.ids.accept)
-        yield d.on_screen("service")
-        d.tap(d.buttons_in(d.screen.ids.services)[0])
-        yield d.on_screen("returning")
-        d.tap(d.screen.ids.first)
-        yield d.on_screen("guestbook")
+        yield from _to_guestbook(d)
         d.type(d.screen.ids.keyboard, "Siti")
         yield d.until("idle prompt", lambda: app.idle_prompt is not None)
         yield d.frames(2)
@@ -386,10 +379,8 @@ def offline_journey(d: Driver) -> Iterator[Wait]:
     yield d.on_screen("welcome")
 
 
-def _quick_journey(d: Driver) -> Iterator[Wait]:
-    app = d.app
-    yield d.until("configuration loaded", lambda: app.core.load_state == "ready")
-    yield d.on_screen("welcome")
+def _to_guestbook(d: Driver) -> Iterator[Wait]:
+    """From the Welcome screen to the first guestbook question, as a first-time visitor."""
     d.tap(d.screen.ids.start)
     yield d.on_screen("consent")
     d.tap(d.screen.ids.accept)
@@ -398,6 +389,13 @@ def _quick_journey(d: Driver) -> Iterator[Wait]:
     yield d.on_screen("returning")
     d.tap(d.screen.ids.first)
     yield d.on_screen("guestbook")
+
+
+def _quick_journey(d: Driver) -> Iterator[Wait]:
+    app = d.app
+    yield d.until("configuration loaded", lambda: app.core.load_state == "ready")
+    yield d.on_screen("welcome")
+    yield from _to_guestbook(d)
     answers: dict[str, str] = d.config["answers"]
     while app.core.journey.step.value == "guestbook":
         field = app.core.journey.current_field

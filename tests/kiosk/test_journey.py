@@ -321,13 +321,19 @@ def test_id_checked_as_typed(id_type, typed, error, complete_):
         assert (feedback.typed, feedback.expected) == (len(typed), 16)
 
 
-def test_id_step_uses_mrz_document_number():
+def at_identity_step() -> Journey:
+    """A first-time visitor of service 1 whose guestbook is done."""
     journey = new_journey()
     journey.start()
     journey.accept_consent()
     journey.choose_service(1)
     journey.first_visit()
     through_guestbook(journey)
+    return journey
+
+
+def test_id_step_uses_mrz_document_number():
+    journey = at_identity_step()
     journey.id_from_mrz("L898902C3")
     assert journey.id_type == "passport"
     assert journey.confirm_id() is None
@@ -335,12 +341,7 @@ def test_id_step_uses_mrz_document_number():
 
 
 def test_wrong_id_blocks_the_step():
-    journey = new_journey()
-    journey.start()
-    journey.accept_consent()
-    journey.choose_service(1)
-    journey.first_visit()
-    through_guestbook(journey)
+    journey = at_identity_step()
     journey.set_id_type("ktp")
     journey.set_id_number("1906011203850000")
     assert journey.confirm_id() == "nik_serial"

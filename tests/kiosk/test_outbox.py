@@ -18,7 +18,8 @@ from kiosk.outbox import Outbox
 from kiosk.printing import TicketPrinting
 from kiosk.settings import KioskSettings
 from kiosk.worker import Worker
-from tests.kiosk.live_server import LiveServer
+from tests.kiosk.helpers import to_priority_step
+from tests.live import LiveServer
 
 
 def payload(name: str = "Budi") -> dict[str, Any]:
@@ -116,26 +117,13 @@ def make_core(server: LiveServer, tmp_path: Path) -> tuple[KioskCore, Worker]:
 
 def register(core: KioskCore, worker: Worker, n: int) -> None:
     """One visitor at the kiosk, from "Ambil Nomor Antrean" to the last tap."""
-    core.start()
-    core.accept_consent(photo=False)
-    core.choose_service(core.journey.services[0].id)
-    core.first_visit()
-    journey = core.journey
-    while journey.step == Step.GUESTBOOK:
-        field = journey.current_field
-        assert field is not None
-        if field.kind == "choice":
-            value = field.choices[0].value
-        elif field.kind == "email":
-            value = f"tamu{n}@gmail.com"
-        elif field.kind == "phone":
-            value = f"0812000000{n:02d}"
-        else:
-            value = f"Tamu Nomor {n}"
-        core.set_value(field.name, value)
-        core.next_field()
-    journey.set_id_number(f"19060112038500{n + 10:02d}")
-    core.confirm_id()
+    to_priority_step(
+        core,
+        name=f"Tamu Nomor {n}",
+        email=f"tamu{n}@gmail.com",
+        phone=f"0812000000{n:02d}",
+        id_number=f"19060112038500{n + 10:02d}",
+    )
     core.take_ticket()
     wait_until(worker, lambda: not core.busy)
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.kiosk.helpers import PAPER_OUT, SHOTS, SerialPrinter, run_driver
-from tests.kiosk.live_server import LiveServer
+from tests.live import LiveServer
 
 RETURNING_NIK = "1906011203850001"
 ANSWERS = {

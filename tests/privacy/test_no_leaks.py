@@ -8,7 +8,6 @@ uvicorn with debug logging and access log, and greps its whole output.
 from __future__ import annotations
 
 import logging
-import socket
 import subprocess
 import sys
 import time
@@ -26,6 +25,7 @@ from server.config import Settings
 from server.db.database import Database
 from server.db.privacy_schema import visitors
 from server.store import accounts
+from tests.live import free_port
 from tests.privacy.conftest import (
     EMAIL,
     KNOWN_VALUES,
@@ -165,12 +165,6 @@ def test_in_process_logs_and_error_bodies_hold_no_personal_data(
     _assert_clean(caplog.text, "the captured log text")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def live_server(tmp_path: Path) -> Iterator[tuple[str, dict[str, str], Path]]:
     env = subprocess_env(tmp_path / "data")
@@ -179,7 +173,7 @@ def live_server(tmp_path: Path) -> Iterator[tuple[str, dict[str, str], Path]]:
     with db.write() as conn:
         _, token = accounts.add_device(conn, unit_id=unit_id, kind="kiosk", name="Kiosk")
     db.dispose()
-    port = _free_port()
+    port = free_port()
     log_path = tmp_path / "server.log"
     with log_path.open("wb") as log_file:
         proc = subprocess.Popen(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.web.server_harness import LiveServer
+from tests.web.server_harness import WebServer
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -24,9 +24,8 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "web"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    live = LiveServer(tmp_path_factory.mktemp("loket")).setup()
-    live.start()
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebServer]:
+    live = WebServer(tmp_path_factory.mktemp("loket")).setup_web().start()
     yield live
     live.stop()
 
@@ -40,26 +39,28 @@ def playwright_instance() -> Iterator[object]:
         yield p
 
 
-@pytest.fixture(scope="session")
-def browser(playwright_instance: object) -> Iterator[object]:
-    """Chromium as a board in kiosk mode would run it: autoplay allowed."""
+def chromium_args(autoplay_policy: str) -> list[str]:
+    return [*CHROMIUM_ARGS, f"--autoplay-policy={autoplay_policy}"]
+
+
+def _launch(playwright_instance: object, autoplay_policy: str) -> Iterator[object]:
     b = playwright_instance.chromium.launch(  # type: ignore[attr-defined]
-        executable_path=CHROMIUM,
-        args=[*CHROMIUM_ARGS, "--autoplay-policy=no-user-gesture-required"],
+        executable_path=CHROMIUM, args=chromium_args(autoplay_policy)
     )
     yield b
     b.close()
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance: object) -> Iterator[object]:
+    """Chromium as a board in kiosk mode would run it: autoplay allowed."""
+    yield from _launch(playwright_instance, "no-user-gesture-required")
 
 
 @pytest.fixture(scope="session")
 def strict_browser(playwright_instance: object) -> Iterator[object]:
     """Chromium with the default autoplay rule (sound needs a touch first)."""
-    b = playwright_instance.chromium.launch(  # type: ignore[attr-defined]
-        executable_path=CHROMIUM,
-        args=[*CHROMIUM_ARGS, "--autoplay-policy=document-user-activation-required"],
-    )
-    yield b
-    b.close()
+    yield from _launch(playwright_instance, "document-user-activation-required")
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.web.server_harness import ADMIN_PASSWORD, LiveServer
+from tests.web.server_harness import ADMIN_PASSWORD, WebServer
 
 
 def new_context(browser: Any) -> Any:
@@ -13,7 +13,7 @@ def new_context(browser: Any) -> Any:
     return browser.new_context(bypass_csp=True)
 
 
-def open_board(context: Any, server: LiveServer, *, size: tuple[int, int] = (1920, 1080)) -> Any:
+def open_board(context: Any, server: WebServer, *, size: tuple[int, int] = (1920, 1080)) -> Any:
     page = context.new_page()
     page.set_viewport_size({"width": size[0], "height": size[1]})
     page.goto(f"{server.url}/board?token={server.board_token}")
@@ -23,7 +23,7 @@ def open_board(context: Any, server: LiveServer, *, size: tuple[int, int] = (192
 
 def open_console(
     context: Any,
-    server: LiveServer,
+    server: WebServer,
     *,
     username: str = "admin",
     password: str = ADMIN_PASSWORD,

@@ -21,7 +21,7 @@ from tests.web.pages import (
     open_console,
     wait_board_number,
 )
-from tests.web.server_harness import STAFF_PASSWORD, LiveServer
+from tests.web.server_harness import STAFF_PASSWORD, WebServer
 
 needs_espeak = pytest.mark.skipif(not has_espeak(), reason="espeak-ng missing")
 
@@ -33,7 +33,7 @@ def wav_seconds(data: bytes) -> float:
 
 @needs_espeak
 def test_call_next_reaches_board_and_is_announced(
-    server: LiveServer, browser: Any, artifacts: Path
+    server: WebServer, browser: Any, artifacts: Path
 ) -> None:
     server.reset()
     server.issue("P")
@@ -86,7 +86,7 @@ def test_call_next_reaches_board_and_is_announced(
 
 @needs_espeak
 def test_announcements_play_one_after_another_and_recall_repeats(
-    server: LiveServer, browser: Any
+    server: WebServer, browser: Any
 ) -> None:
     server.reset()
     first, second = server.issue("P"), server.issue("J")
@@ -120,7 +120,7 @@ def test_announcements_play_one_after_another_and_recall_repeats(
 
 
 def test_two_consoles_calling_at_the_same_moment_get_different_tickets(
-    server: LiveServer, browser: Any, artifacts: Path
+    server: WebServer, browser: Any, artifacts: Path
 ) -> None:
     server.reset()
     issued = [server.issue("P")["number"] for _ in range(3)]
@@ -145,7 +145,7 @@ def test_two_consoles_calling_at_the_same_moment_get_different_tickets(
 
 
 def test_board_reconnects_after_server_restart_without_reload(
-    server: LiveServer, browser: Any, artifacts: Path
+    server: WebServer, browser: Any, artifacts: Path
 ) -> None:
     server.reset()
     ctx = new_context(browser)
@@ -177,7 +177,7 @@ def test_board_reconnects_after_server_restart_without_reload(
 
 @needs_espeak
 def test_sound_overlay_when_autoplay_is_blocked(
-    server: LiveServer, strict_browser: Any, artifacts: Path
+    server: WebServer, strict_browser: Any, artifacts: Path
 ) -> None:
     server.reset()
     ctx = new_context(strict_browser)

@@ -10,7 +10,7 @@ import httpx
 from playwright.sync_api import expect
 
 from tests.web.pages import new_context, open_board, open_console
-from tests.web.server_harness import STAFF_PASSWORD, LiveServer
+from tests.web.server_harness import STAFF_PASSWORD, WebServer
 
 VISITOR_TEXT = {"name": "Siti Rahmawati", "id_number": "1906015505900001"}
 
@@ -40,13 +40,13 @@ def waiting_numbers(page: Any, prefix: str) -> list[str]:
     return [str(td.inner_text()) for td in section.locator("td.num").all()]
 
 
-def ticket_status(server: LiveServer, ticket_id: int) -> str:
+def ticket_status(server: WebServer, ticket_id: int) -> str:
     with server.client(server.login()) as c:
         return str(c.get(f"/tickets/{ticket_id}").json()["status"])
 
 
 def test_serve_a_visitor_with_keyboard_shortcuts(
-    server: LiveServer, browser: Any, artifacts: Path
+    server: WebServer, browser: Any, artifacts: Path
 ) -> None:
     server.reset()
     ticket = server.issue("P")
@@ -86,7 +86,7 @@ def test_serve_a_visitor_with_keyboard_shortcuts(
     ctx.close()
 
 
-def test_transfer_and_pause(server: LiveServer, browser: Any) -> None:
+def test_transfer_and_pause(server: WebServer, browser: Any) -> None:
     server.reset()
     ticket = server.issue("P")
     ctx = new_context(browser)
@@ -114,7 +114,7 @@ def test_transfer_and_pause(server: LiveServer, browser: Any) -> None:
     ctx.close()
 
 
-def test_a_stale_console_is_told_clearly(server: LiveServer, browser: Any) -> None:
+def test_a_stale_console_is_told_clearly(server: WebServer, browser: Any) -> None:
     server.reset()
     ticket = server.issue("J")
     one, two = new_context(browser), new_context(browser)
@@ -145,7 +145,7 @@ def test_a_stale_console_is_told_clearly(server: LiveServer, browser: Any) -> No
     two.close()
 
 
-def test_guestbook_panel_degrades_when_visit_is_missing(server: LiveServer, browser: Any) -> None:
+def test_guestbook_panel_degrades_when_visit_is_missing(server: WebServer, browser: Any) -> None:
     server.reset()
     with server.client(server.kiosk_token) as c:
         services = {s["prefix"]: s["id"] for s in c.get("/services").json()}
@@ -160,7 +160,7 @@ def test_guestbook_panel_degrades_when_visit_is_missing(server: LiveServer, brow
     ctx.close()
 
 
-def test_printer_alert_and_device_health(server: LiveServer, browser: Any, artifacts: Path) -> None:
+def test_printer_alert_and_device_health(server: WebServer, browser: Any, artifacts: Path) -> None:
     server.reset()
     ctx = new_context(browser)
     board = open_board(new_context(browser), server)  # the board sends heartbeats itself
@@ -193,7 +193,7 @@ def test_printer_alert_and_device_health(server: LiveServer, browser: Any, artif
     ctx.close()
 
 
-def test_desk_registration(server: LiveServer, browser: Any, artifacts: Path) -> None:
+def test_desk_registration(server: WebServer, browser: Any, artifacts: Path) -> None:
     server.reset()
     ctx = new_context(browser)
     page = open_console(ctx, server, username="petugas1", password=STAFF_PASSWORD)
@@ -259,7 +259,7 @@ def test_desk_registration(server: LiveServer, browser: Any, artifacts: Path) ->
     ctx.close()
 
 
-def test_console_in_english(server: LiveServer, browser: Any) -> None:
+def test_console_in_english(server: WebServer, browser: Any) -> None:
     ctx = new_context(browser)
     page = open_console(ctx, server, lang="en")
     assert page.locator("[data-action=call-next]").inner_text().startswith("Call next")
@@ -267,7 +267,7 @@ def test_console_in_english(server: LiveServer, browser: Any) -> None:
     ctx.close()
 
 
-def test_pages_run_under_their_csp(server: LiveServer, browser: Any) -> None:
+def test_pages_run_under_their_csp(server: WebServer, browser: Any) -> None:
     """Without bypass_csp: the pages' own scripts, styles and audio are allowed."""
     ctx = browser.new_context()
     problems: list[str] = []

@@ -12,14 +12,14 @@ import pytest
 from server.web import routes
 from tests.web.conftest import has_espeak
 from tests.web.html_tree import parse
-from tests.web.server_harness import STAFF_PASSWORD, LiveServer
+from tests.web.server_harness import STAFF_PASSWORD, WebServer
 
 
-def get(server: LiveServer, path: str, **kw: object) -> httpx.Response:
+def get(server: WebServer, path: str, **kw: object) -> httpx.Response:
     return httpx.get(server.url + path, timeout=15, **kw)  # type: ignore[arg-type]
 
 
-def test_console_page_in_indonesian_by_default(server: LiveServer) -> None:
+def test_console_page_in_indonesian_by_default(server: WebServer) -> None:
     r = get(server, "/console")
     assert r.status_code == 200
     doc = parse(r.text)
@@ -37,7 +37,7 @@ def test_console_page_in_indonesian_by_default(server: LiveServer) -> None:
     assert catalog["messages"]["err_conflict_called"] == "Tiket ini sudah dipanggil loket lain."
 
 
-def test_console_language_switch_sets_cookie(server: LiveServer) -> None:
+def test_console_language_switch_sets_cookie(server: WebServer) -> None:
     r = get(server, "/console?lang=en")
     doc = parse(r.text)
     assert doc.find_all("html")[0].attrs["lang"] == "en"
@@ -47,7 +47,7 @@ def test_console_language_switch_sets_cookie(server: LiveServer) -> None:
     assert parse(again.text).by_id("login-form").find_all("button")[0].text() == "Sign in"
 
 
-def test_pages_send_security_headers(server: LiveServer) -> None:
+def test_pages_send_security_headers(server: WebServer) -> None:
     for path in ("/console", f"/board?token={server.board_token}"):
         r = get(server, path)
         assert r.headers["referrer-policy"] == "no-referrer"  # the board token is in its URL
@@ -55,7 +55,7 @@ def test_pages_send_security_headers(server: LiveServer) -> None:
         assert r.headers["cache-control"] == "no-store"
 
 
-def test_board_page_is_a_shell_without_data(server: LiveServer) -> None:
+def test_board_page_is_a_shell_without_data(server: WebServer) -> None:
     server.issue("P")
     doc = parse(get(server, f"/board?token={server.board_token}").text)
     board = doc.by_id("board")
@@ -66,7 +66,7 @@ def test_board_page_is_a_shell_without_data(server: LiveServer) -> None:
     assert server.board_token not in get(server, "/board").text
 
 
-def test_static_files_are_served_with_version(server: LiveServer) -> None:
+def test_static_files_are_served_with_version(server: WebServer) -> None:
     doc = parse(get(server, "/console").text)
     scripts = [s.attrs["src"] for s in doc.find_all("script") if "src" in s.attrs]
     assert scripts and all(s.startswith("/static/js/") and "?v=" in s for s in scripts)
@@ -79,7 +79,7 @@ def test_static_files_are_served_with_version(server: LiveServer) -> None:
 
 
 @pytest.mark.skipif(not has_espeak(), reason="espeak-ng missing")
-def test_voice_wav_for_board_and_staff(server: LiveServer) -> None:
+def test_voice_wav_for_board_and_staff(server: WebServer) -> None:
     params = {"number": "R007", "counter": "2", "lang": "id"}
     r = get(server, "/api/v1/voice/call.wav", params={**params, "token": server.board_token})
     assert r.status_code == 200
@@ -92,7 +92,7 @@ def test_voice_wav_for_board_and_staff(server: LiveServer) -> None:
     assert r2.status_code == 200 and r2.content == r.content  # cached file
 
 
-def test_voice_wav_refuses_kiosks_strangers_and_bad_numbers(server: LiveServer) -> None:
+def test_voice_wav_refuses_kiosks_strangers_and_bad_numbers(server: WebServer) -> None:
     params = {"number": "R007", "counter": "2"}
     assert get(server, "/api/v1/voice/call.wav", params=params).status_code == 401
     kiosk = {**params, "token": server.kiosk_token}
@@ -104,7 +104,7 @@ def test_voice_wav_refuses_kiosks_strangers_and_bad_numbers(server: LiveServer) 
 
 
 def test_voice_without_espeak_is_503_and_board_says_text_only(
-    server: LiveServer, monkeypatch: pytest.MonkeyPatch
+    server: WebServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     synth = routes.synthesizer(server.settings)
     monkeypatch.setattr(synth, "espeak", None)
@@ -116,7 +116,7 @@ def test_voice_without_espeak_is_503_and_board_says_text_only(
     assert doc.by_id("board").attrs["data-voice-available"] == "0"
 
 
-def test_no_show_list_needs_staff_and_lists_today(server: LiveServer) -> None:
+def test_no_show_list_needs_staff_and_lists_today(server: WebServer) -> None:
     server.reset()
     assert get(server, "/console/no-shows.json").status_code == 401
     board = get(server, "/console/no-shows.json", params={"token": server.board_token})
