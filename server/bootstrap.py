@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.engine import Connection
+
 from server.db.database import Database
 from server.errors import Conflict
 from server.store import accounts, units
@@ -30,6 +32,17 @@ class InitResult:
 def load_seed() -> dict[str, Any]:
     seed: dict[str, Any] = json.loads(SEED_FILE.read_text(encoding="utf-8"))
     return seed
+
+
+def _add_admin(conn: Connection, *, unit_id: int, username: str, password: str) -> None:
+    accounts.add_user(
+        conn,
+        unit_id=unit_id,
+        username=username,
+        password=password,
+        role="admin",
+        full_name="Administrator",
+    )
 
 
 def init_unit(
@@ -68,22 +81,8 @@ def init_unit(
         generated = admin_password is None
         password = admin_password or secrets.token_urlsafe(12)
         try:
-            accounts.add_user(
-                conn,
-                unit_id=unit_id,
-                username=admin_username,
-                password=password,
-                role="admin",
-                full_name="Administrator",
-            )
-        except Conflict:
+            _add_admin(conn, unit_id=unit_id, username=admin_username, password=password)
+        except Conflict:  # the name is taken by another unit's admin
             admin_username = f"admin{unit_seed['code']}"
-            accounts.add_user(
-                conn,
-                unit_id=unit_id,
-                username=admin_username,
-                password=password,
-                role="admin",
-                full_name="Administrator",
-            )
+            _add_admin(conn, unit_id=unit_id, username=admin_username, password=password)
     return InitResult(unit_id, admin_username, password if generated else None, created=True)

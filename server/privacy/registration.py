@@ -31,7 +31,7 @@ from server.privacy.visitors import (
     write_identity,
 )
 from server.store import tickets, units
-from server.store.common import Actor, inserted_id, utcnow
+from server.store.common import Actor, first_row, inserted_id, utcnow
 
 
 @dataclass(frozen=True)
@@ -62,15 +62,7 @@ def find_registration(
     conn: Connection, *, unit_id: int, client_request_id: str
 ) -> Registered | None:
     """The registration already stored for this request id, if any."""
-    visit = (
-        conn.execute(
-            sa.select(visits).where(
-                visits.c.unit_id == unit_id, visits.c.client_request_id == client_request_id
-            )
-        )
-        .mappings()
-        .first()
-    )
+    visit = first_row(conn, visits, unit_id=unit_id, client_request_id=client_request_id)
     if visit is None or visit["ticket_id"] is None:
         return None
     ticket = tickets.get_ticket(conn, unit_id=unit_id, ticket_id=visit["ticket_id"])
@@ -81,15 +73,7 @@ def _match_visitor(
     conn: Connection, *, unit_id: int, reg: Registration, id_hash: str, email_hash: str | None
 ) -> RowMapping | None:
     if reg.returning_visitor_id is not None:
-        row = (
-            conn.execute(
-                sa.select(visitors).where(
-                    visitors.c.id == reg.returning_visitor_id, visitors.c.unit_id == unit_id
-                )
-            )
-            .mappings()
-            .first()
-        )
+        row = first_row(conn, visitors, id=reg.returning_visitor_id, unit_id=unit_id)
         if row is not None and (
             row["id_hash"] == id_hash or (email_hash and row["email_hash"] == email_hash)
         ):

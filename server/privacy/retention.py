@@ -71,9 +71,43 @@ def expired_counts(db: Database, *, settings: PrivacySettings, now: datetime) ->
     )
 
 
-def _batched_ids(db: Database, query: sa.Select[Any]) -> list[int]:
-    with db.read() as conn:
-        return [int(i) for i in conn.execute(query.limit(BATCH)).scalars()]
+def _delete_in_batches(db: Database, table: sa.Table, condition: Any, *, batch: int) -> int:
+    """Delete the rows of ``table`` matching ``condition``, ``batch`` ids per transaction."""
+    deleted = 0
+    while True:
+        with db.write() as conn:
+            query = sa.select(table.c.id).where(condition).limit(batch)
+            ids = [int(i) for i in conn.execute(query).scalars()]
+            if not ids:
+                return deleted
+            conn.execute(sa.delete(table).where(table.c.id.in_(ids)))
+            deleted += len(ids)
+
+
+def _erase_unseen_visitors(db: Database, *, cutoff: datetime, now: datetime, batch: int) -> int:
+    """Erase visitors last seen before ``cutoff``, each audited, ``batch`` per transaction."""
+    erased = 0
+    while True:
+        with db.write() as conn:
+            rows = conn.execute(
+                sa.select(visitors.c.id, visitors.c.unit_id)
+                .where(visitors.c.last_visit_at < cutoff)
+                .limit(batch)
+            ).all()
+            if not rows:
+                return erased
+            for visitor_id, unit_id in rows:
+                erase_visitor(conn, visitor_id=visitor_id, now=now)
+                audit.record(
+                    conn,
+                    unit_id=unit_id,
+                    actor=Actor(),
+                    action="purge",
+                    visitor_id=visitor_id,
+                    reason="retention period ended",
+                    now=now,
+                )
+            erased += len(rows)
 
 
 def purge(
@@ -82,52 +116,9 @@ def purge(
     """Remove everything expired at ``now``; returns how much was removed."""
     moment = now or utcnow()
     cut = Cutoffs.at(moment, settings)
-    photos = erased = audits = 0
-    while True:
-        with db.write() as conn:
-            ids = [
-                int(i)
-                for i in conn.execute(
-                    sa.select(id_photos.c.id).where(id_photos.c.created_at < cut.photo).limit(batch)
-                ).scalars()
-            ]
-            if not ids:
-                break
-            conn.execute(sa.delete(id_photos).where(id_photos.c.id.in_(ids)))
-            photos += len(ids)
-    while True:
-        with db.write() as conn:
-            rows = conn.execute(
-                sa.select(visitors.c.id, visitors.c.unit_id)
-                .where(visitors.c.last_visit_at < cut.guestbook)
-                .limit(batch)
-            ).all()
-            if not rows:
-                break
-            for visitor_id, unit_id in rows:
-                erase_visitor(conn, visitor_id=visitor_id, now=moment)
-                audit.record(
-                    conn,
-                    unit_id=unit_id,
-                    actor=Actor(),
-                    action="purge",
-                    visitor_id=visitor_id,
-                    reason="retention period ended",
-                    now=moment,
-                )
-            erased += len(rows)
-    while True:
-        with db.write() as conn:
-            ids = [
-                int(i)
-                for i in conn.execute(
-                    sa.select(audit_log.c.id).where(audit_log.c.at < cut.audit).limit(batch)
-                ).scalars()
-            ]
-            if not ids:
-                break
-            conn.execute(sa.delete(audit_log).where(audit_log.c.id.in_(ids)))
-            audits += len(ids)
+    photos = _delete_in_batches(db, id_photos, id_photos.c.created_at < cut.photo, batch=batch)
+    erased = _erase_unseen_visitors(db, cutoff=cut.guestbook, now=moment, batch=batch)
+    audits = _delete_in_batches(db, audit_log, audit_log.c.at < cut.audit, batch=batch)
     result = PurgeResult(photos, erased, audits)
     if photos or erased or audits:
         with db.write() as conn:

@@ -68,8 +68,14 @@ def get_privacy(request: Request) -> PrivacySettings:
     return configured if isinstance(configured, PrivacySettings) else get_privacy_settings()
 
 
+def no_store(response: Response) -> None:
+    """Mark a JSON answer that carries personal values as never to be cached."""
+    response.headers.update(NO_STORE)
+
+
 RingDep = Annotated[KeyRing, Depends(get_ring)]
 PrivacyDep = Annotated[PrivacySettings, Depends(get_privacy)]
+PERSONAL = [Depends(no_store)]  # route dependencies of every JSON answer with personal data
 
 
 def _invalid(fields: dict[str, str]) -> InvalidInput:
@@ -177,10 +183,8 @@ def _lookup_args(nik: str | None, email: str | None) -> tuple[str | None, str | 
     raise _invalid({"nik": "required"})
 
 
-@router.post("/visitors/lookup")
-def lookup(
-    body: LookupIn, principal: KioskOrStaff, db: DbDep, ring: RingDep, response: Response
-) -> dict[str, Any]:
+@router.post("/visitors/lookup", dependencies=PERSONAL)
+def lookup(body: LookupIn, principal: KioskOrStaff, db: DbDep, ring: RingDep) -> dict[str, Any]:
     nik, email = _lookup_args(body.nik, body.email)
     with db.write() as conn:
         row = store.lookup(
@@ -194,7 +198,6 @@ def lookup(
         if row is None:
             raise NotFound("No visitor matches.", code="visitor_not_found")
         masked = store.masked_identity(store.decrypt_identity(ring, row))
-    response.headers.update(NO_STORE)
     return {"visitor_id": row["id"], "masked": masked, "prefill": store.prefill_of(row)}
 
 
@@ -206,12 +209,11 @@ def _today(conn: Any, unit_id: int) -> date:
     return tickets.local_day(utcnow(), unit["timezone"])
 
 
-@router.get("/visits")
+@router.get("/visits", dependencies=PERSONAL)
 def list_visits(
     principal: StaffUser,
     db: DbDep,
     ring: RingDep,
-    response: Response,
     day: Annotated[date | None, Query(alias="date")] = None,
 ) -> list[dict[str, Any]]:
     with db.read() as conn:
@@ -219,20 +221,16 @@ def list_visits(
             conn, unit_id=principal.unit_id, day=day or _today(conn, principal.unit_id)
         )
         out = [subject.visit_out(conn, ring, r) for r in rows]
-    response.headers.update(NO_STORE)
     return out
 
 
-@router.get("/visits/{visit_id}")
-def get_visit(
-    visit_id: int, principal: StaffUser, db: DbDep, ring: RingDep, response: Response
-) -> dict[str, Any]:
+@router.get("/visits/{visit_id}", dependencies=PERSONAL)
+def get_visit(visit_id: int, principal: StaffUser, db: DbDep, ring: RingDep) -> dict[str, Any]:
     with db.write() as conn:
         row = subject.open_visit(
             conn, unit_id=principal.unit_id, visit_id=visit_id, actor=actor_of(principal)
         )
         out = subject.visit_out(conn, ring, row)
-    response.headers.update(NO_STORE)
     return out
 
 
@@ -252,9 +250,9 @@ def visit_photo(
     return Response(jpeg, media_type="image/jpeg", headers=NO_STORE)
 
 
-@router.post("/visitors/search")
+@router.post("/visitors/search", dependencies=PERSONAL)
 def search_visitors(
-    body: SearchIn, principal: StaffUser, db: DbDep, ring: RingDep, response: Response
+    body: SearchIn, principal: StaffUser, db: DbDep, ring: RingDep
 ) -> list[dict[str, Any]]:
     nik = email = None
     if body.nik or body.email:
@@ -275,14 +273,11 @@ def search_visitors(
             store.visitor_out(ring, r, visit_count=store.visit_count(conn, visitor_id=r["id"]))
             for r in rows
         ]
-    response.headers.update(NO_STORE)
     return out
 
 
-@router.get("/visitors/{visitor_id}")
-def get_visitor(
-    visitor_id: int, principal: StaffUser, db: DbDep, ring: RingDep, response: Response
-) -> dict[str, Any]:
+@router.get("/visitors/{visitor_id}", dependencies=PERSONAL)
+def get_visitor(visitor_id: int, principal: StaffUser, db: DbDep, ring: RingDep) -> dict[str, Any]:
     with db.write() as conn:
         row = subject.open_visitor(
             conn, unit_id=principal.unit_id, visitor_id=visitor_id, actor=actor_of(principal)
@@ -290,18 +285,16 @@ def get_visitor(
         out = store.visitor_out(
             ring, row, visit_count=store.visit_count(conn, visitor_id=row["id"])
         )
-    response.headers.update(NO_STORE)
     return out
 
 
-@router.post("/visitors/{visitor_id}/reveal")
+@router.post("/visitors/{visitor_id}/reveal", dependencies=PERSONAL)
 def reveal(
     visitor_id: int,
     body: RevealIn,
     principal: StaffUser,
     db: DbDep,
     ring: RingDep,
-    response: Response,
 ) -> dict[str, Any]:
     with db.write() as conn:
         value = subject.reveal(
@@ -313,7 +306,6 @@ def reveal(
             actor=actor_of(principal),
             reason=body.reason,
         )
-    response.headers.update(NO_STORE)
     return {"visitor_id": visitor_id, "field": body.field, "value": value}
 
 
@@ -336,14 +328,13 @@ def export(visitor_id: int, principal: StaffUser, db: DbDep, ring: RingDep) -> J
     )
 
 
-@router.patch("/visitors/{visitor_id}")
+@router.patch("/visitors/{visitor_id}", dependencies=PERSONAL)
 def correct(
     visitor_id: int,
     body: CorrectionIn,
     principal: StaffUser,
     db: DbDep,
     ring: RingDep,
-    response: Response,
 ) -> dict[str, Any]:
     changes = dict(body.model_extra or {})
     if not changes:
@@ -359,12 +350,13 @@ def correct(
             reason=body.reason,
         )
         out = store.visitor_out(ring, row)
-    response.headers.update(NO_STORE)
     return out
 
 
 @router.delete("/visitors/{visitor_id}", status_code=204, response_class=Response)
-def delete(visitor_id: int, principal: Supervisor, db: DbDep, reason: str | None = None) -> Response:
+def delete(
+    visitor_id: int, principal: Supervisor, db: DbDep, reason: str | None = None
+) -> Response:
     with db.write() as conn:
         subject.delete(
             conn,

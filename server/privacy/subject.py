@@ -30,7 +30,7 @@ from server.privacy.visitors import (
     masked_identity,
     write_identity,
 )
-from server.store.common import Actor, as_aware, utcnow
+from server.store.common import Actor, as_aware, first_row, utcnow
 
 
 def _visit_query() -> sa.Select[Any]:
@@ -43,11 +43,7 @@ def visit_out(conn: Connection, ring: KeyRing, row: RowMapping) -> dict[str, Any
     """A visit as staff see it: categories, ticket, and the visitor masked."""
     visitor: dict[str, Any] | None = None
     if row["visitor_id"] is not None:
-        vrow = (
-            conn.execute(sa.select(visitors).where(visitors.c.id == row["visitor_id"]))
-            .mappings()
-            .first()
-        )
+        vrow = first_row(conn, visitors, id=row["visitor_id"])
         if vrow is not None:
             try:
                 masked = masked_identity(decrypt_identity(ring, vrow))
@@ -153,15 +149,7 @@ def photo(
     conn: Connection, *, ring: KeyRing, unit_id: int, visit_id: int, actor: Actor, reason: str
 ) -> bytes:
     """The decrypted ID photo of a visit (audited as ``photo``)."""
-    row = (
-        conn.execute(
-            sa.select(id_photos).where(
-                id_photos.c.visit_id == visit_id, id_photos.c.unit_id == unit_id
-            )
-        )
-        .mappings()
-        .first()
-    )
+    row = first_row(conn, id_photos, visit_id=visit_id, unit_id=unit_id)
     if row is None or row["photo_ct"] is None:
         raise NotFound(
             "This visit has no ID photo (never taken, or already purged).", code="no_photo"

@@ -16,12 +16,12 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
 from server.db.privacy_schema import id_photos, visitors, visits
-from server.errors import LoketError, NotFound
+from server.errors import LoketError
 from server.privacy import audit
 from server.privacy.crypto import DecryptError, KeyRing, context
 from server.privacy.form import CATEGORY_FIELDS, PERSONAL_FIELDS
 from server.privacy.masking import mask
-from server.store.common import Actor, as_aware, inserted_id, utcnow
+from server.store.common import Actor, as_aware, get_in_unit, inserted_id, utcnow
 
 log = logging.getLogger("loket.privacy")
 
@@ -78,13 +78,15 @@ def masked_identity(identity: dict[str, str | None]) -> dict[str, str | None]:
 def get_visitor(
     conn: Connection, *, unit_id: int, visitor_id: int, for_update: bool = False
 ) -> RowMapping:
-    query = sa.select(visitors).where(visitors.c.id == visitor_id, visitors.c.unit_id == unit_id)
-    if for_update and conn.dialect.name == "postgresql":
-        query = query.with_for_update()
-    row = conn.execute(query).mappings().first()
-    if row is None:
-        raise NotFound(f"Visitor {visitor_id} does not exist in this unit.", code="unknown_visitor")
-    return row
+    return get_in_unit(
+        conn,
+        visitors,
+        unit_id=unit_id,
+        row_id=visitor_id,
+        what="Visitor",
+        code="unknown_visitor",
+        for_update=for_update,
+    )
 
 
 def find_by_hash(

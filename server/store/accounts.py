@@ -13,7 +13,7 @@ from server.auth.passwords import hash_password, verify_password
 from server.auth.tokens import DEVICE_PREFIX, SESSION_PREFIX, new_token, token_hash
 from server.db.schema import devices, sessions, users
 from server.errors import Conflict, InvalidInput, NotFound
-from server.store.common import as_aware, inserted_id, utcnow
+from server.store.common import as_aware, first_row, inserted_id, utcnow
 
 Role = Literal["admin", "supervisor", "staff"]
 ROLES: tuple[Role, ...] = ("admin", "supervisor", "staff")
@@ -70,7 +70,7 @@ def add_user(
 
 def authenticate(conn: Connection, *, username: str, password: str) -> RowMapping | None:
     """The active user with this name and password, else None (constant-ish time)."""
-    row = conn.execute(sa.select(users).where(users.c.username == username)).mappings().first()
+    row = first_row(conn, users, username=username)
     ok = verify_password(row["password_hash"] if row else None, password)
     if row is None or not ok or not row["active"]:
         return None
@@ -152,7 +152,7 @@ def principal_for_token(
 
 
 def get_user(conn: Connection, *, user_id: int) -> RowMapping:
-    row = conn.execute(sa.select(users).where(users.c.id == user_id)).mappings().first()
+    row = first_row(conn, users, id=user_id)
     if row is None:
         raise NotFound(f"User {user_id} does not exist.")
     return row

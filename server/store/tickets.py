@@ -34,7 +34,7 @@ from server.domain.queue import Action, FairnessRule, Status
 from server.domain.wait import MIN_SAMPLES, estimate_wait_minutes, typical_service_minutes
 from server.errors import Conflict, IllegalTransition, InvalidInput, NotFound
 from server.store import events, units
-from server.store.common import Actor, as_aware, utcnow
+from server.store.common import Actor, as_aware, first_row, get_in_unit, utcnow
 
 RECENT_DURATIONS = 20
 DEFAULT_SERVICE_MINUTES = 7.0
@@ -142,22 +142,13 @@ def issue_ticket(
 
 
 def get_ticket(conn: Connection, *, unit_id: int, ticket_id: int) -> RowMapping:
-    row = (
-        conn.execute(
-            sa.select(tickets).where(tickets.c.id == ticket_id, tickets.c.unit_id == unit_id)
-        )
-        .mappings()
-        .first()
+    return get_in_unit(
+        conn, tickets, unit_id=unit_id, row_id=ticket_id, what="Ticket", code="unknown_ticket"
     )
-    if row is None:
-        raise NotFound(f"Ticket {ticket_id} does not exist in this unit.", code="unknown_ticket")
-    return row
 
 
 def get_by_tracking_token(conn: Connection, *, token: str) -> RowMapping | None:
-    return (
-        conn.execute(sa.select(tickets).where(tickets.c.tracking_token == token)).mappings().first()
-    )
+    return first_row(conn, tickets, tracking_token=token)
 
 
 def _waiting_head(
@@ -186,14 +177,7 @@ def call_next(
     conn: Connection, *, unit_id: int, counter_id: int, actor: Actor
 ) -> RowMapping | None:
     """Call the next ticket for a counter, or None when nobody waits for its services."""
-    counter_query = sa.select(counters).where(
-        counters.c.id == counter_id, counters.c.unit_id == unit_id
-    )
-    if conn.dialect.name == "postgresql":
-        counter_query = counter_query.with_for_update()
-    counter = conn.execute(counter_query).mappings().first()
-    if counter is None:
-        raise NotFound(f"Counter {counter_id} does not exist in this unit.", code="unknown_counter")
+    counter = units.get_counter(conn, unit_id=unit_id, counter_id=counter_id, for_update=True)
     if counter["paused"]:
         raise Conflict(
             f"Counter {counter['name']} is paused; resume it first.", code="counter_paused"
@@ -433,7 +417,7 @@ def _record(
 def _counter_row(conn: Connection, counter_id: int | None) -> RowMapping | None:
     if counter_id is None:
         return None
-    return conn.execute(sa.select(counters).where(counters.c.id == counter_id)).mappings().first()
+    return first_row(conn, counters, id=counter_id)
 
 
 def event_ticket(ticket: RowMapping) -> dict[str, Any]:

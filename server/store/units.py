@@ -11,7 +11,7 @@ from sqlalchemy.engine import Connection, RowMapping
 
 from server.db.schema import counter_services, counters, services, units
 from server.errors import InvalidInput, NotFound
-from server.store.common import inserted_id, utcnow
+from server.store.common import first_row, get_in_unit, inserted_id, utcnow
 
 DEFAULT_UNIT_SETTINGS: dict[str, Any] = {
     "max_priority_in_row": 2,
@@ -63,14 +63,14 @@ def create_unit(conn: Connection, *, spec: UnitSpec) -> int:
 
 
 def get_unit(conn: Connection, *, unit_id: int) -> RowMapping:
-    row = conn.execute(sa.select(units).where(units.c.id == unit_id)).mappings().first()
+    row = first_row(conn, units, id=unit_id)
     if row is None:
         raise NotFound(f"Unit {unit_id} does not exist.")
     return row
 
 
 def find_unit_by_code(conn: Connection, *, code: str) -> RowMapping | None:
-    return conn.execute(sa.select(units).where(units.c.code == code)).mappings().first()
+    return first_row(conn, units, code=code)
 
 
 def unit_settings(unit: RowMapping) -> dict[str, Any]:
@@ -112,16 +112,9 @@ def list_services(conn: Connection, *, unit_id: int, active_only: bool = False) 
 
 
 def get_service(conn: Connection, *, unit_id: int, service_id: int) -> RowMapping:
-    row = (
-        conn.execute(
-            sa.select(services).where(services.c.id == service_id, services.c.unit_id == unit_id)
-        )
-        .mappings()
-        .first()
+    return get_in_unit(
+        conn, services, unit_id=unit_id, row_id=service_id, what="Service", code="unknown_service"
     )
-    if row is None:
-        raise NotFound(f"Service {service_id} does not exist in this unit.", code="unknown_service")
-    return row
 
 
 def add_counter(
@@ -133,17 +126,19 @@ def add_counter(
     return counter_id
 
 
-def get_counter(conn: Connection, *, unit_id: int, counter_id: int) -> RowMapping:
-    row = (
-        conn.execute(
-            sa.select(counters).where(counters.c.id == counter_id, counters.c.unit_id == unit_id)
-        )
-        .mappings()
-        .first()
+def get_counter(
+    conn: Connection, *, unit_id: int, counter_id: int, for_update: bool = False
+) -> RowMapping:
+    """One counter of the unit; ``for_update`` locks its row on PostgreSQL."""
+    return get_in_unit(
+        conn,
+        counters,
+        unit_id=unit_id,
+        row_id=counter_id,
+        what="Counter",
+        code="unknown_counter",
+        for_update=for_update,
     )
-    if row is None:
-        raise NotFound(f"Counter {counter_id} does not exist in this unit.", code="unknown_counter")
-    return row
 
 
 def list_counters(conn: Connection, *, unit_id: int) -> list[RowMapping]:
