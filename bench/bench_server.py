@@ -44,13 +44,23 @@ def run(cmd: list[str], env: dict[str, str], stdin: str = "") -> str:
     return out.stdout.strip()
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (from /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def measure(
-    label: str, clients: int, count: int, action: Callable[[requests.Session, int], None]
+    label: str,
+    clients: int,
+    count: int,
+    action: Callable[[requests.Session, int], None],
+    server_pid: int,
 ) -> dict[str, object]:
     latencies: list[float] = []
     lock = threading.Lock()
@@ -65,10 +75,12 @@ def measure(
         with lock:
             latencies.extend(mine)
 
+    cpu0 = cpu_seconds(server_pid)
     t0 = time.perf_counter()
     with ThreadPoolExecutor(clients) as pool:
         list(pool.map(worker, range(clients)))
     elapsed = time.perf_counter() - t0
+    server_cpu_ms = (cpu_seconds(server_pid) - cpu0) * 1000 / max(1, len(latencies))
     return {
         "what": label,
         "clients": clients,
@@ -76,6 +88,7 @@ def measure(
         "p50": statistics.median(latencies),
         "p99": percentile(latencies, 0.99),
         "rate": len(latencies) / elapsed,
+        "cpu": server_cpu_ms,
     }
 
 
@@ -129,9 +142,9 @@ def bench_backend(
             assert r.status_code == 200, r.text
 
         for clients in (1, 8):
-            rows.append(measure(f"{name}: issue ticket", clients, tickets, issue))
+            rows.append(measure(f"{name}: issue ticket", clients, tickets, issue, proc.pid))
         for clients in (1, 8):
-            rows.append(measure(f"{name}: call next", clients, tickets, call))
+            rows.append(measure(f"{name}: call next", clients, tickets, call, proc.pid))
         memory = rss_mb(proc.pid)
     finally:
         proc.terminate()
@@ -167,15 +180,15 @@ def main() -> None:
                 {**base_env, "LOKET_DATA_DIR": str(tmp / "pg"), "LOKET_DATABASE_URL": url},
             )
         )
-    print("| what | clients | requests | p50 ms | p99 ms | per second |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print("| what | clients | requests | p50 ms | p99 ms | per second | server CPU ms/request |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     extras = []
     for name, env in backends:
         rows, info = bench_backend(name, env, args.tickets)
         for r in rows:
             print(
                 f"| {r['what']} | {r['clients']} | {r['n']} | {r['p50']:.1f} | {r['p99']:.1f} "
-                f"| {r['rate']:.0f} |"
+                f"| {r['rate']:.0f} | {r['cpu']:.1f} |"
             )
         extras.append((name, info))
     for name, info in extras:

@@ -13,6 +13,7 @@ from server import __version__
 from server.api.errors import install_error_handlers
 from server.api.limits import BodySizeLimit
 from server.api.routes import auth, devices, events, health, queue, tickets, unit
+from server.auth.cache import PrincipalCache
 from server.auth.throttle import LoginThrottle
 from server.config import Settings
 from server.db.database import Database, create_db_engine
@@ -61,6 +62,7 @@ def create_app(settings: Settings, *, db: Database | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.db = database
     app.state.notifier = notifier
+    app.state.principal_cache = PrincipalCache()
     app.state.event_reader = SharedEventReader(database)
     app.state.login_throttle = LoginThrottle(
         max_failures=settings.login_max_failures, window_seconds=settings.login_window_seconds

@@ -11,7 +11,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 
+from server.auth.cache import PrincipalCache
 from server.config import Settings
 from server.db.database import Database
 from server.errors import Forbidden, Unauthorized
@@ -24,12 +26,12 @@ CSRF_HEADER = "X-Loket-CSRF"
 _SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_db(request: Request) -> Database:
+async def get_db(request: Request) -> Database:
     db: Database = request.app.state.db
     return db
 
@@ -54,23 +56,33 @@ def _token_from(request: Request) -> str | None:
     return None
 
 
-def get_principal(request: Request, db: DbDep) -> Principal:
+async def get_principal(request: Request, db: DbDep) -> Principal:
+    """Who is calling. Dependencies here are ``async`` so that FastAPI does not send
+    each one to the thread pool; only a cache miss reads the database there."""
     token = _token_from(request)
     if not token:
         raise Unauthorized("Sign in or send a device token.")
-    with db.read() as conn:
-        principal = accounts.principal_for_token(conn, token=token)
+    cache: PrincipalCache = request.app.state.principal_cache
+    principal = cache.get(token)
     if principal is None:
-        raise Unauthorized("The token is unknown or expired; sign in again.")
+        principal = await run_in_threadpool(_lookup, db, token)
+        if principal is None:
+            raise Unauthorized("The token is unknown or expired; sign in again.")
+        cache.put(token, principal)
     request.state.principal = principal
     return principal
+
+
+def _lookup(db: Database, token: str) -> Principal | None:
+    with db.read() as conn:
+        return accounts.principal_for_token(conn, token=token)
 
 
 AnyPrincipal = Annotated[Principal, Depends(get_principal)]
 
 
 def _require_roles(*roles: Role) -> object:
-    def dependency(principal: AnyPrincipal) -> Principal:
+    async def dependency(principal: AnyPrincipal) -> Principal:
         if principal.role not in roles:
             raise Forbidden("Your account's role may not do this.")
         return principal
@@ -84,7 +96,7 @@ Admin = Annotated[Principal, _require_roles("admin")]
 
 
 def _require_device_or_staff(*kinds: str) -> object:
-    def dependency(principal: AnyPrincipal) -> Principal:
+    async def dependency(principal: AnyPrincipal) -> Principal:
         if principal.is_staff or principal.device_kind in kinds:
             return principal
         raise Forbidden("This device may not do this.")

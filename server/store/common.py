@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -40,10 +41,23 @@ def inserted_id(result: CursorResult[Any]) -> int:
     return int(key[0])
 
 
+@cache
+def _select_where(
+    table: sa.Table, names: tuple[str, ...], for_update: bool = False
+) -> sa.Select[Any]:
+    """``SELECT * FROM table WHERE name = :name AND ...``, built once per shape.
+
+    Reusing one statement object lets SQLAlchemy skip rebuilding it and its
+    cache key on every call; these look-ups run on every request.
+    """
+    query = sa.select(table).where(*(table.c[name] == sa.bindparam(name) for name in names))
+    return query.with_for_update() if for_update else query
+
+
 def first_row(conn: Connection, table: sa.Table, **equal: Any) -> RowMapping | None:
     """The first row of ``table`` whose named columns equal the given values, if any."""
-    query = sa.select(table).where(*(table.c[name] == value for name, value in equal.items()))
-    return conn.execute(query).mappings().first()
+    query = _select_where(table, tuple(sorted(equal)))
+    return conn.execute(query, equal).mappings().first()
 
 
 def get_in_unit(
@@ -61,10 +75,9 @@ def get_in_unit(
     ``what`` names the row in the message ("Ticket 7 does not exist in this unit.");
     ``for_update`` locks it on PostgreSQL (SQLite's write transaction already does).
     """
-    query = sa.select(table).where(table.c.id == row_id, table.c.unit_id == unit_id)
-    if for_update and conn.dialect.name == "postgresql":
-        query = query.with_for_update()
-    row = conn.execute(query).mappings().first()
+    lock = for_update and conn.dialect.name == "postgresql"
+    query = _select_where(table, ("id", "unit_id"), lock)
+    row = conn.execute(query, {"id": row_id, "unit_id": unit_id}).mappings().first()
     if row is None:
         raise NotFound(f"{what} {row_id} does not exist in this unit.", code=code)
     return row

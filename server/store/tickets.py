@@ -151,26 +151,54 @@ def get_by_tracking_token(conn: Connection, *, token: str) -> RowMapping | None:
     return first_row(conn, tickets, tracking_token=token)
 
 
-def _waiting_head(
-    conn: Connection, *, unit_id: int, counter_id: int, service_ids: list[int], priority: bool
-) -> RowMapping | None:
+def _waiting_head_query(priority: bool, skip_locked: bool) -> sa.Select[Any]:
     query = (
         sa.select(tickets)
         .where(
-            tickets.c.unit_id == unit_id,
+            tickets.c.unit_id == sa.bindparam("unit_id"),
             tickets.c.status == Status.WAITING.value,
-            tickets.c.service_id.in_(service_ids),
+            tickets.c.service_id.in_(sa.bindparam("service_ids", expanding=True)),
             tickets.c.priority.is_(priority),
             sa.or_(
-                tickets.c.target_counter_id.is_(None), tickets.c.target_counter_id == counter_id
+                tickets.c.target_counter_id.is_(None),
+                tickets.c.target_counter_id == sa.bindparam("counter_id"),
             ),
         )
         .order_by(tickets.c.queued_at, tickets.c.id)
         .limit(1)
     )
-    if conn.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    return conn.execute(query).mappings().first()
+    return query.with_for_update(skip_locked=True) if skip_locked else query
+
+
+# (priority lane, PostgreSQL?) -> the head-of-lane query, built once
+_WAITING_HEAD = {
+    (lane, pg): _waiting_head_query(lane, pg) for lane in (True, False) for pg in (True, False)
+}
+_MARK_CALLED = (
+    sa.update(tickets)
+    .where(tickets.c.id == sa.bindparam("ticket_id"), tickets.c.status == Status.WAITING.value)
+    .values(
+        status=Status.CALLED.value,
+        counter_id=sa.bindparam("counter_id"),
+        called_at=sa.bindparam("now"),
+        recall_count=0,
+        served_by_user_id=sa.bindparam("user_id"),
+    )
+    .returning(*tickets.c)
+)
+_SET_STREAK = (
+    sa.update(counters)
+    .where(counters.c.id == sa.bindparam("counter_id"))
+    .values(priority_streak=sa.bindparam("streak"))
+)
+
+
+def _waiting_head(
+    conn: Connection, *, unit_id: int, counter_id: int, service_ids: list[int], priority: bool
+) -> RowMapping | None:
+    query = _WAITING_HEAD[priority, conn.dialect.name == "postgresql"]
+    params = {"unit_id": unit_id, "service_ids": service_ids, "counter_id": counter_id}
+    return conn.execute(query, params).mappings().first()
 
 
 def call_next(
@@ -207,24 +235,17 @@ def call_next(
     chosen = heads[lane]
     assert chosen is not None
     now = utcnow()
-    updated = conn.execute(
-        sa.update(tickets)
-        .where(tickets.c.id == chosen["id"], tickets.c.status == Status.WAITING.value)
-        .values(
-            status=Status.CALLED.value,
-            counter_id=counter_id,
-            called_at=now,
-            recall_count=0,
-            served_by_user_id=actor.user_id,
-        )
-    )
-    if updated.rowcount != 1:  # pragma: no cover - excluded by the locks above
+    params = {
+        "ticket_id": chosen["id"],
+        "counter_id": counter_id,
+        "now": now,
+        "user_id": actor.user_id,
+    }
+    ticket = conn.execute(_MARK_CALLED, params).mappings().first()
+    if ticket is None:  # pragma: no cover - excluded by the locks above
         raise Conflict("Another counter called this ticket first; try again.", code="lost_race")
-    conn.execute(
-        sa.update(counters)
-        .where(counters.c.id == counter_id)
-        .values(priority_streak=queue.next_streak(counter["priority_streak"], lane))
-    )
+    streak = queue.next_streak(counter["priority_streak"], lane)
+    conn.execute(_SET_STREAK, {"counter_id": counter_id, "streak": streak})
     _record(
         conn,
         ticket_id=chosen["id"],
@@ -235,7 +256,6 @@ def call_next(
         counter_id=counter_id,
         at=now,
     )
-    ticket = get_ticket(conn, unit_id=unit_id, ticket_id=chosen["id"])
     _emit(conn, ticket, "ticket.called", counter=counter)
     return ticket
 

@@ -55,6 +55,7 @@ def logout(request: Request, response: Response, principal: AnyPrincipal, db: Db
     if token and principal.is_staff:
         with db.write() as conn:
             accounts.end_session(conn, token=token)
+        request.app.state.principal_cache.evict(token)
     response = Response(status_code=204)
     response.delete_cookie(SESSION_COOKIE)
     return response
