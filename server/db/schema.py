@@ -145,7 +145,8 @@ tickets = sa.Table(
     sa.Column("note", sa.String(500), nullable=True),
     sa.UniqueConstraint("issued_service_id", "day", "seq", name="uq_tickets_service_day_seq"),
     sa.UniqueConstraint("unit_id", "client_request_id", name="uq_tickets_unit_request"),
-    sa.Index("ix_tickets_queue", "unit_id", "status", "service_id", "priority", "issued_at"),
+    # call-next walks one lane in arrival order: WHERE unit, status, priority ORDER BY queued_at
+    sa.Index("ix_tickets_lane", "unit_id", "status", "priority", "queued_at", "id"),
     sa.Index("ix_tickets_unit_day", "unit_id", "day"),
 )
 

@@ -158,7 +158,7 @@ def _waiting_head_query(priority: bool, skip_locked: bool) -> sa.Select[Any]:
             tickets.c.unit_id == sa.bindparam("unit_id"),
             tickets.c.status == Status.WAITING.value,
             tickets.c.service_id.in_(sa.bindparam("service_ids", expanding=True)),
-            tickets.c.priority.is_(priority),
+            tickets.c.priority == priority,
             sa.or_(
                 tickets.c.target_counter_id.is_(None),
                 tickets.c.target_counter_id == sa.bindparam("counter_id"),
