@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from server.errors import LoketError
@@ -59,6 +59,13 @@ def install_error_handlers(app: FastAPI) -> None:
                 "A simultaneous request changed the same record; send the request again.",
             ),
             status_code=409,
+        )
+
+    @app.exception_handler(DataError)
+    async def data_error(_request: Request, _exc: DataError) -> JSONResponse:
+        # A value the database cannot store (out of range); validation should catch it first.
+        return JSONResponse(
+            error_body("invalid_input", "A value is out of range."), status_code=422
         )
 
     @app.exception_handler(Exception)

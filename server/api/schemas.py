@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
+from fastapi import Path, Query
 from pydantic import BaseModel, ConfigDict, Field
+
+# Ids are SQL integers: anything outside 1..2^31-1 cannot name a row and is refused
+# as invalid input before it reaches the database (where it would overflow).
+MAX_ID = 2_147_483_647
+RowId = Annotated[int, Field(ge=1, le=MAX_ID)]
+PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
+QueryId = Annotated[int, Query(ge=1, le=MAX_ID)]
 
 
 class Strict(BaseModel):
@@ -30,12 +38,12 @@ class LoginOut(BaseModel):
 
 
 class TicketIn(Strict):
-    service_id: int
+    service_id: RowId
     priority: bool = False
     priority_reason: Literal["disability", "elderly", "pregnant", "children", "disaster"] | None = (
         None
     )
-    visit_id: int | None = None
+    visit_id: RowId | None = None
     client_request_id: str | None = Field(default=None, min_length=8, max_length=64)
 
 
@@ -59,18 +67,18 @@ class TicketOut(BaseModel):
 
 
 class ActionIn(Strict):
-    counter_id: int | None = None
+    counter_id: RowId | None = None
     note: str | None = Field(default=None, max_length=500)
 
 
 class TransferIn(Strict):
-    service_id: int | None = None
-    counter_id: int | None = None
+    service_id: RowId | None = None
+    counter_id: RowId | None = None
     note: str | None = Field(default=None, max_length=500)
 
 
 class CounterServicesIn(Strict):
-    service_ids: list[int] = Field(max_length=50)
+    service_ids: list[RowId] = Field(max_length=50)
 
 
 class PrinterState(Strict):

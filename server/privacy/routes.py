@@ -26,6 +26,7 @@ from server.api.deps import (
     Supervisor,
     actor_of,
 )
+from server.api.schemas import PathId, QueryId
 from server.api.views import ticket_out
 from server.domain.identity import IdentityError, validate_nik
 from server.errors import InvalidInput, NotFound
@@ -225,7 +226,7 @@ def list_visits(
 
 
 @router.get("/visits/{visit_id}", dependencies=PERSONAL)
-def get_visit(visit_id: int, principal: StaffUser, db: DbDep, ring: RingDep) -> dict[str, Any]:
+def get_visit(visit_id: PathId, principal: StaffUser, db: DbDep, ring: RingDep) -> dict[str, Any]:
     with db.write() as conn:
         row = subject.open_visit(
             conn, unit_id=principal.unit_id, visit_id=visit_id, actor=actor_of(principal)
@@ -236,7 +237,7 @@ def get_visit(visit_id: int, principal: StaffUser, db: DbDep, ring: RingDep) -> 
 
 @router.post("/visits/{visit_id}/photo", response_class=Response)
 def visit_photo(
-    visit_id: int, body: ReasonIn, principal: StaffUser, db: DbDep, ring: RingDep
+    visit_id: PathId, body: ReasonIn, principal: StaffUser, db: DbDep, ring: RingDep
 ) -> Response:
     with db.write() as conn:
         jpeg = subject.photo(
@@ -277,7 +278,9 @@ def search_visitors(
 
 
 @router.get("/visitors/{visitor_id}", dependencies=PERSONAL)
-def get_visitor(visitor_id: int, principal: StaffUser, db: DbDep, ring: RingDep) -> dict[str, Any]:
+def get_visitor(
+    visitor_id: PathId, principal: StaffUser, db: DbDep, ring: RingDep
+) -> dict[str, Any]:
     with db.write() as conn:
         row = subject.open_visitor(
             conn, unit_id=principal.unit_id, visitor_id=visitor_id, actor=actor_of(principal)
@@ -290,7 +293,7 @@ def get_visitor(visitor_id: int, principal: StaffUser, db: DbDep, ring: RingDep)
 
 @router.post("/visitors/{visitor_id}/reveal", dependencies=PERSONAL)
 def reveal(
-    visitor_id: int,
+    visitor_id: PathId,
     body: RevealIn,
     principal: StaffUser,
     db: DbDep,
@@ -310,7 +313,7 @@ def reveal(
 
 
 @router.get("/visitors/{visitor_id}/export")
-def export(visitor_id: int, principal: StaffUser, db: DbDep, ring: RingDep) -> JSONResponse:
+def export(visitor_id: PathId, principal: StaffUser, db: DbDep, ring: RingDep) -> JSONResponse:
     with db.write() as conn:
         data = subject.export(
             conn,
@@ -330,7 +333,7 @@ def export(visitor_id: int, principal: StaffUser, db: DbDep, ring: RingDep) -> J
 
 @router.patch("/visitors/{visitor_id}", dependencies=PERSONAL)
 def correct(
-    visitor_id: int,
+    visitor_id: PathId,
     body: CorrectionIn,
     principal: StaffUser,
     db: DbDep,
@@ -355,7 +358,7 @@ def correct(
 
 @router.delete("/visitors/{visitor_id}", status_code=204, response_class=Response)
 def delete(
-    visitor_id: int, principal: Supervisor, db: DbDep, reason: str | None = None
+    visitor_id: PathId, principal: Supervisor, db: DbDep, reason: str | None = None
 ) -> Response:
     with db.write() as conn:
         subject.delete(
@@ -372,7 +375,7 @@ def delete(
 def audit_entries(
     principal: Supervisor,
     db: DbDep,
-    visitor_id: int | None = None,
+    visitor_id: QueryId | None = None,
     action: str | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> list[dict[str, Any]]:

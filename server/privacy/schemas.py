@@ -11,6 +11,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from server.api.schemas import RowId
+
 
 class ConsentIn(BaseModel):
     notice_version: str = Field(max_length=32)
@@ -24,10 +26,10 @@ class RegistrationIn(BaseModel):
     client_request_id: str = Field(min_length=1, max_length=64)
     language: str = Field(default="id", max_length=8)
     consent: ConsentIn
-    service_id: int
+    service_id: RowId
     priority: bool = False
     priority_reason: str | None = Field(default=None, max_length=32)
-    returning_visitor_id: int | None = None
+    returning_visitor_id: RowId | None = None
     visitor: dict[str, Any]
     id_photo_jpeg_base64: str | None = None
 

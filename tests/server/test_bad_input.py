@@ -108,3 +108,21 @@ def test_heartbeat_validation(client: TestClient, unit: Unit, kiosk: dict[str, s
         headers=kiosk,
     )
     assert ok.status_code == 204
+
+
+def test_ids_beyond_sql_integers_are_422_not_500(
+    client: TestClient, staff: dict[str, str], kiosk: dict[str, str]
+) -> None:
+    huge = 10**30
+    for method, path in [
+        ("post", f"/api/v1/counters/{huge}/call-next"),
+        ("post", f"/api/v1/tickets/{huge}/start"),
+        ("post", "/api/v1/tickets/-5/start"),
+        ("get", f"/api/v1/tickets/{huge}"),
+        ("get", f"/api/v1/visitors/{huge}"),
+        ("get", f"/api/v1/visitors/{huge}/export"),
+    ]:
+        response = getattr(client, method)(path, headers=staff)
+        assert response.status_code == 422, path
+    body = {"service_id": huge}
+    assert client.post("/api/v1/tickets", json=body, headers=kiosk).status_code == 422

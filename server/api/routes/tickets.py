@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Response
 
 from server.api.deps import AnyPrincipal, DbDep, KioskOrStaff, SettingsDep, StaffUser, actor_of
-from server.api.schemas import ActionIn, TicketIn, TicketOut, TransferIn
+from server.api.schemas import ActionIn, PathId, TicketIn, TicketOut, TransferIn
 from server.api.views import ticket_out
 from server.domain.queue import Action
 from server.errors import Forbidden
@@ -44,7 +44,7 @@ def issue(
 
 @router.get("/tickets/{ticket_id}", response_model=TicketOut)
 def get_ticket(
-    ticket_id: int, principal: AnyPrincipal, db: DbDep, settings: SettingsDep
+    ticket_id: PathId, principal: AnyPrincipal, db: DbDep, settings: SettingsDep
 ) -> dict[str, Any]:
     if principal.device_kind == "board":
         raise Forbidden("Display boards do not read single tickets.")
@@ -58,7 +58,7 @@ def get_ticket(
     response_model=TicketOut,
     responses={204: {"description": "Nobody waits for this counter's services"}},
 )
-def call_next(counter_id: int, principal: StaffUser, db: DbDep, settings: SettingsDep) -> Any:
+def call_next(counter_id: PathId, principal: StaffUser, db: DbDep, settings: SettingsDep) -> Any:
     with db.write() as conn:
         row = tickets.call_next(
             conn, unit_id=principal.unit_id, counter_id=counter_id, actor=actor_of(principal)
@@ -70,7 +70,7 @@ def call_next(counter_id: int, principal: StaffUser, db: DbDep, settings: Settin
 
 def _act(action: Action) -> Any:
     def handler(
-        ticket_id: int,
+        ticket_id: PathId,
         principal: StaffUser,
         db: DbDep,
         settings: SettingsDep,
@@ -112,7 +112,7 @@ for _action, _path in [
 
 @router.post("/tickets/{ticket_id}/transfer", response_model=TicketOut)
 def transfer(
-    ticket_id: int, body: TransferIn, principal: StaffUser, db: DbDep, settings: SettingsDep
+    ticket_id: PathId, body: TransferIn, principal: StaffUser, db: DbDep, settings: SettingsDep
 ) -> dict[str, Any]:
     with db.write() as conn:
         row = tickets.transfer(

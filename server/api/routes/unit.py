@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from server.api.deps import AnyPrincipal, DbDep, SettingsDep, StaffUser
-from server.api.schemas import CounterServicesIn
+from server.api.schemas import CounterServicesIn, PathId
 from server.api.views import service_out
 from server.db.database import Database
 from server.store import events, units
@@ -78,7 +78,7 @@ def _counter_changed(conn: Any, unit_id: int, counter_id: int) -> dict[str, Any]
 
 @router.put("/counters/{counter_id}/services")
 def set_services(
-    counter_id: int, body: CounterServicesIn, principal: StaffUser, db: DbDep
+    counter_id: PathId, body: CounterServicesIn, principal: StaffUser, db: DbDep
 ) -> dict[str, Any]:
     with db.write() as conn:
         units.get_counter(conn, unit_id=principal.unit_id, counter_id=counter_id)
@@ -98,10 +98,10 @@ def _set_paused(db: Database, unit_id: int, counter_id: int, *, paused: bool) ->
 
 
 @router.post("/counters/{counter_id}/pause")
-def pause(counter_id: int, principal: StaffUser, db: DbDep) -> dict[str, Any]:
+def pause(counter_id: PathId, principal: StaffUser, db: DbDep) -> dict[str, Any]:
     return _set_paused(db, principal.unit_id, counter_id, paused=True)
 
 
 @router.post("/counters/{counter_id}/resume")
-def resume(counter_id: int, principal: StaffUser, db: DbDep) -> dict[str, Any]:
+def resume(counter_id: PathId, principal: StaffUser, db: DbDep) -> dict[str, Any]:
     return _set_paused(db, principal.unit_id, counter_id, paused=False)
