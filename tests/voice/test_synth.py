@@ -13,8 +13,6 @@ import pytest
 from server.voice.phrases import call_phrase
 from server.voice.synth import Synthesizer, VoiceUnavailable, chime_frames, wav_info
 
-needs_espeak = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng missing")
-
 
 def test_chime_is_generated_once_and_has_sound() -> None:
     frames = chime_frames(22050)
@@ -23,7 +21,6 @@ def test_chime_is_generated_once_and_has_sound() -> None:
     assert max(frames) > 0
 
 
-@needs_espeak
 def test_call_wav_is_chime_plus_speech(tmp_path: Path) -> None:
     synth = Synthesizer(tmp_path)
     path = synth.call_wav(call_phrase("R007", 2))
@@ -36,7 +33,6 @@ def test_call_wav_is_chime_plus_speech(tmp_path: Path) -> None:
         assert float(out.stdout) == pytest.approx(info.seconds, abs=0.01)
 
 
-@needs_espeak
 def test_cache_hit_does_not_rerender(tmp_path: Path) -> None:
     synth = Synthesizer(tmp_path)
     first = synth.call_wav(call_phrase("A001", 1))
@@ -62,7 +58,6 @@ def test_cache_key_depends_on_phrase_and_language(tmp_path: Path) -> None:
     assert synth.cache_key(call_phrase("a001", 1)) == synth.cache_key(call_phrase("A001", 1))
 
 
-@needs_espeak
 def test_cache_is_pruned(tmp_path: Path) -> None:
     synth = Synthesizer(tmp_path, max_files=2)
     for n in ("A001", "A002", "A003"):

@@ -13,7 +13,6 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.web.conftest import has_espeak
 from tests.web.pages import (
     board_log,
     new_context,
@@ -23,15 +22,12 @@ from tests.web.pages import (
 )
 from tests.web.server_harness import STAFF_PASSWORD, WebServer
 
-needs_espeak = pytest.mark.skipif(not has_espeak(), reason="espeak-ng missing")
-
 
 def wav_seconds(data: bytes) -> float:
     with wave.open(io.BytesIO(data)) as w:
         return w.getnframes() / w.getframerate()
 
 
-@needs_espeak
 def test_call_next_reaches_board_and_is_announced(
     server: WebServer, browser: Any, artifacts: Path
 ) -> None:
@@ -84,7 +80,6 @@ def test_call_next_reaches_board_and_is_announced(
     staff_ctx.close()
 
 
-@needs_espeak
 def test_announcements_play_one_after_another_and_recall_repeats(
     server: WebServer, browser: Any
 ) -> None:
@@ -175,7 +170,6 @@ def test_board_reconnects_after_server_restart_without_reload(
     ctx.close()
 
 
-@needs_espeak
 def test_sound_overlay_when_autoplay_is_blocked(
     server: WebServer, strict_browser: Any, artifacts: Path
 ) -> None:

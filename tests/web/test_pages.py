@@ -78,7 +78,6 @@ def test_static_files_are_served_with_version(server: WebServer) -> None:
     assert get(server, "/static/../routes.py").status_code == 404
 
 
-@pytest.mark.skipif(not has_espeak(), reason="espeak-ng missing")
 def test_voice_wav_for_board_and_staff(server: WebServer) -> None:
     params = {"number": "R007", "counter": "2", "lang": "id"}
     r = get(server, "/api/v1/voice/call.wav", params={**params, "token": server.board_token})
