@@ -10,7 +10,9 @@ leaves this module as a typed :class:`~printers.errors.PrinterError`.
 
 from __future__ import annotations
 
+import logging
 import socket
+import termios
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,6 +22,7 @@ import serial
 from escpos.constants import RT_STATUS
 from escpos.escpos import Escpos
 from escpos.exceptions import DeviceNotFoundError
+from escpos.exceptions import Error as EscposError
 from escpos.printer import File, Network, Serial, Usb
 
 from printers import urls
@@ -30,6 +33,8 @@ from printers.errors import (
     PrinterTimeout,
 )
 from printers.urls import PrinterURL
+
+log = logging.getLogger(__name__)
 
 #: bytes per write, so a lost printer is noticed within one chunk
 CHUNK_SIZE = 512
@@ -142,8 +147,10 @@ class Link:
             if isinstance(self.printer, _BoundedSerial):
                 self.printer.discard_output()
             self.printer.close()
-        except Exception:
-            pass  # the connection is already broken
+        except (OSError, termios.error, EscposError) as exc:
+            # The connection is already broken (an unplugged serial port raises termios.error);
+            # the caller is reporting the first error.
+            log.debug("Printer close after a failure also failed: %s", type(exc).__name__)
         finally:
             self._forget()
 
