@@ -22,7 +22,7 @@ from server.events.pg_listener import PostgresListener
 from server.events.reader import SharedEventReader
 from server.privacy import routes as privacy_routes
 from server.privacy.retention import start_retention_job
-from server.web import routes as web_routes
+from server.web.pages import queue as queue_pages
 
 API_PREFIX = "/api/v1"
 
@@ -75,7 +75,7 @@ def create_app(settings: Settings, *, db: Database | None = None) -> FastAPI:
         api.include_router(module.router)
     api.include_router(privacy_routes.router)
     app.include_router(api)
-    app.include_router(web_routes.router)
+    app.include_router(queue_pages.router)
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:

@@ -9,7 +9,7 @@ import wave
 import httpx
 import pytest
 
-from server.web import routes
+from server.web.pages import queue as routes
 from tests.web.conftest import has_espeak
 from tests.web.html_tree import parse
 from tests.web.server_harness import STAFF_PASSWORD, WebServer

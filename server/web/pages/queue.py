@@ -33,7 +33,7 @@ from server.web import queries
 
 log = logging.getLogger(__name__)
 
-WEB_DIR = Path(__file__).parent
+WEB_DIR = Path(__file__).resolve().parent.parent
 STATIC_DIR = WEB_DIR / "static"
 LANG_COOKIE = "loket_lang"
 LANGUAGE_LABELS = {"id": "Bahasa Indonesia", "en": "English"}
