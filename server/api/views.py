@@ -7,19 +7,44 @@ from typing import Any
 from sqlalchemy.engine import Connection, RowMapping
 
 from server.config import Settings
+from server.domain.queue import RecallRule, Status, allowed_actions
 from server.i18n import normalise_language
 from server.store import tickets, units
 from server.store.common import as_aware
+from server.store.queue_reads import Place
 
 
 def tracking_url(settings: Settings, token: str) -> str:
     return f"{settings.public_base_url.rstrip('/')}/t/{token}"
 
 
+def recall_rule(unit: RowMapping) -> RecallRule:
+    """The unit's recall limits, which decide a called ticket's allowed actions."""
+    extra = units.unit_settings(unit)
+    return RecallRule(
+        max_recalls=int(extra["max_recalls"]),
+        recalls_before_no_show=int(extra["recalls_before_no_show"]),
+    )
+
+
 def ticket_out(
-    conn: Connection, row: RowMapping, settings: Settings, *, with_token: bool = True
+    conn: Connection,
+    row: RowMapping,
+    settings: Settings,
+    *,
+    with_token: bool = True,
+    place: Place | None = None,
+    rule: RecallRule | None = None,
 ) -> dict[str, Any]:
-    ahead = tickets.people_ahead(conn, row)
+    """A ticket as the API returns it. ``place`` and ``rule``, when the caller already
+    has them (``GET /queue`` reads them for all tickets at once), save queries."""
+    if place is None:
+        ahead = tickets.people_ahead(conn, row)
+        place = Place(ahead, tickets.estimated_wait(conn, row, ahead=ahead))
+    status = Status(row["status"])
+    if rule is None and status is Status.CALLED:  # only a called ticket's actions need it
+        rule = recall_rule(units.get_unit(conn, unit_id=row["unit_id"]))
+    actions = allowed_actions(status, row["recall_count"], rule or RecallRule())
     return {
         "id": row["id"],
         "number": row["number"],
@@ -34,9 +59,10 @@ def ticket_out(
         "recall_count": row["recall_count"],
         "tracking_token": row["tracking_token"] if with_token else None,
         "tracking_url": tracking_url(settings, row["tracking_token"]) if with_token else None,
-        "people_ahead": ahead,
-        "estimated_wait_minutes": tickets.estimated_wait(conn, row, ahead=ahead),
+        "people_ahead": place.people_ahead,
+        "estimated_wait_minutes": place.estimated_wait_minutes,
         "visit_id": row["visit_id"],
+        "allowed_actions": [action.value for action in actions],
     }
 
 

@@ -25,11 +25,10 @@ from server.api.views import tracking_view
 from server.config import Settings
 from server.errors import InvalidInput
 from server.i18n import LANGUAGES, catalog, normalise_language, t
-from server.store import units
+from server.store import queue_reads, units
 from server.store.tickets import local_day
 from server.voice.phrases import PhraseError, call_phrase
 from server.voice.synth import Synthesizer
-from server.web import queries
 
 log = logging.getLogger(__name__)
 
@@ -178,7 +177,7 @@ def console_no_shows(principal: StaffUser, db: DbDep) -> JSONResponse:
     with db.read() as conn:
         unit = units.get_unit(conn, unit_id=principal.unit_id)
         day = local_day(datetime.now().astimezone(), unit["timezone"])
-        rows = queries.no_shows_for_day(conn, unit_id=principal.unit_id, day=day)
+        rows = queue_reads.no_shows_for_day(conn, unit_id=principal.unit_id, day=day)
     body = [
         {
             "id": r["id"],
