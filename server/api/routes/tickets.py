@@ -36,6 +36,9 @@ def issue(
             visit_id=body.visit_id,
             client_request_id=body.client_request_id,
         )
+    # Where the new ticket stands is read after the commit, so the per-service number
+    # row (locked by the issuing transaction on PostgreSQL) is held only for the inserts.
+    with db.read() as conn:
         out = ticket_out(conn, row, settings)
     if not created:
         response.status_code = 200
