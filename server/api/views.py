@@ -17,9 +17,19 @@ def tracking_url(settings: Settings, token: str) -> str:
 
 
 def ticket_out(
-    conn: Connection, row: RowMapping, settings: Settings, *, with_token: bool = True
+    conn: Connection,
+    row: RowMapping,
+    settings: Settings,
+    *,
+    with_token: bool = True,
+    position: queue_reads.Position | None = None,
 ) -> dict[str, Any]:
-    ahead = queue_reads.people_ahead(conn, row)
+    """The API view of a ticket; ``position`` when already read (issuing reads it first)."""
+    if position is None:
+        ahead = queue_reads.people_ahead(conn, row)
+        wait = queue_reads.estimated_wait(conn, row, ahead=ahead)
+    else:
+        ahead, wait = position.people_ahead, position.estimated_wait_minutes
     return {
         "id": row["id"],
         "number": row["number"],
@@ -35,7 +45,7 @@ def ticket_out(
         "tracking_token": row["tracking_token"] if with_token else None,
         "tracking_url": tracking_url(settings, row["tracking_token"]) if with_token else None,
         "people_ahead": ahead,
-        "estimated_wait_minutes": queue_reads.estimated_wait(conn, row, ahead=ahead),
+        "estimated_wait_minutes": wait,
         "visit_id": row["visit_id"],
     }
 

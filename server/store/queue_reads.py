@@ -9,7 +9,10 @@ only those finished within :data:`RECENT_WINDOW`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
@@ -24,6 +27,16 @@ RECENT_DURATIONS = 20
 # Service times older than this say little about today's wait (and would make the read grow).
 RECENT_WINDOW = timedelta(days=30)
 DEFAULT_SERVICE_MINUTES = 7.0
+# Sorts after every stored ticket id: "a ticket issued now" for the people-ahead read.
+_NEW_TICKET_ID = 2**62
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a ticket stands: people called before it and the estimated minutes of wait."""
+
+    people_ahead: int
+    estimated_wait_minutes: int
 
 
 def _people_ahead_query(priority: bool) -> sa.Select[tuple[int]]:
@@ -68,7 +81,7 @@ _OPEN_COUNTERS = (
 )
 
 
-def people_ahead(conn: Connection, ticket: RowMapping) -> int:
+def people_ahead(conn: Connection, ticket: Mapping[Any, Any]) -> int:
     """Waiting tickets of the same service that will be called before this one."""
     if ticket["status"] != Status.WAITING.value:
         return 0
@@ -82,7 +95,7 @@ def people_ahead(conn: Connection, ticket: RowMapping) -> int:
 
 
 def estimated_wait(
-    conn: Connection, ticket: RowMapping, *, ahead: int, now: datetime | None = None
+    conn: Connection, ticket: Mapping[Any, Any], *, ahead: int, now: datetime | None = None
 ) -> int:
     """Minutes until the ticket is likely called, from recent service times."""
     if ahead == 0:
@@ -105,6 +118,22 @@ def estimated_wait(
     return estimate_wait_minutes(
         people_ahead=ahead, service_minutes=typical, open_counters=open_counters
     )
+
+
+def position_of_new_ticket(
+    conn: Connection, *, unit_id: int, service_id: int, priority: bool, now: datetime
+) -> Position:
+    """Where a ticket issued at ``now`` will stand: the same reads as for a stored ticket."""
+    probe = {
+        "id": _NEW_TICKET_ID,
+        "unit_id": unit_id,
+        "service_id": service_id,
+        "priority": priority,
+        "status": Status.WAITING.value,
+        "queued_at": now,
+    }
+    ahead = people_ahead(conn, probe)
+    return Position(ahead, estimated_wait(conn, probe, ahead=ahead, now=now))
 
 
 def get_by_tracking_token(conn: Connection, *, token: str) -> RowMapping | None:

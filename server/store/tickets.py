@@ -15,6 +15,7 @@ can never call the same ticket.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -36,7 +37,7 @@ from server.domain import queue
 from server.domain.clock import local_day as local_day  # callers not yet on domain.clock
 from server.domain.queue import Action, FairnessRule, Status
 from server.errors import Conflict, IllegalTransition, InvalidInput, NotFound
-from server.store import events, units
+from server.store import events, queue_reads, units
 from server.store.common import Actor, first_row, get_in_unit, utcnow
 
 # One statement for SQLite and PostgreSQL (SQLAlchemy does not cache its ON CONFLICT
@@ -81,10 +82,55 @@ def issue_ticket(
     now: datetime | None = None,
 ) -> tuple[RowMapping, bool]:
     """Issue a ticket; returns ``(ticket, created)``. A repeated request id returns the first."""
+    issued = issue(
+        conn,
+        unit_id=unit_id,
+        service_id=service_id,
+        actor=actor,
+        priority=priority,
+        priority_reason=priority_reason,
+        visit_id=visit_id,
+        client_request_id=client_request_id,
+        now=now,
+        with_position=False,
+    )
+    return issued.ticket, issued.created
+
+
+@dataclass(frozen=True)
+class Issued:
+    """A new (or retried) ticket and, when asked for, where it stood when issued."""
+
+    ticket: RowMapping
+    created: bool
+    position: queue_reads.Position | None = None
+
+
+def issue(
+    conn: Connection,
+    *,
+    unit_id: int,
+    service_id: int,
+    actor: Actor,
+    priority: bool = False,
+    priority_reason: str | None = None,
+    visit_id: int | None = None,
+    client_request_id: str | None = None,
+    now: datetime | None = None,
+    with_position: bool = True,
+) -> Issued:
+    """Issue a ticket and read where it stands (people ahead, wait) in the same transaction.
+
+    The position is read *before* the number is taken: on PostgreSQL the upsert on
+    the per-service daily number row locks that row until commit, so every other
+    kiosk issuing for the same service waits exactly as long as this transaction
+    runs after it. Taking the number last keeps that to three inserts.
+    A repeated request id returns the first ticket with no position (``created`` False).
+    """
     if client_request_id:
         existing = find_by_request(conn, unit_id=unit_id, client_request_id=client_request_id)
         if existing is not None:
-            return existing, False
+            return Issued(existing, False)
     if priority_reason is not None and priority_reason not in queue.PRIORITY_REASONS:
         raise InvalidInput(
             f"priority_reason must be one of {', '.join(queue.PRIORITY_REASONS)}.",
@@ -100,6 +146,14 @@ def issue_ticket(
     if not service["active"]:
         raise Conflict(f"Service {service['code']} is not open today.", code="service_inactive")
     moment = now or utcnow()
+    flagged = bool(priority or priority_reason)
+    position = (
+        queue_reads.position_of_new_ticket(
+            conn, unit_id=unit_id, service_id=service_id, priority=flagged, now=moment
+        )
+        if with_position
+        else None
+    )
     day = local_day(moment, service["timezone"])
     seq = int(conn.execute(_SEQ_UPSERT, {"service_id": service_id, "day": day}).scalar_one())
     values = {
@@ -110,7 +164,7 @@ def issue_ticket(
         "seq": seq,
         "number": queue.format_number(service["prefix"], seq),
         "status": Status.WAITING.value,
-        "priority": bool(priority or priority_reason),
+        "priority": flagged,
         "priority_reason": priority_reason,
         "visit_id": visit_id,
         "client_request_id": client_request_id,
@@ -132,7 +186,7 @@ def issue_ticket(
         at=moment,
     )
     _emit(conn, ticket, event_names.TICKET_ISSUED, counter=None)
-    return ticket, True
+    return Issued(ticket, True, position)
 
 
 def get_ticket(conn: Connection, *, unit_id: int, ticket_id: int) -> RowMapping:
