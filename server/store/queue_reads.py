@@ -27,8 +27,8 @@ RECENT_DURATIONS = 20
 # Service times older than this say little about today's wait (and would make the read grow).
 RECENT_WINDOW = timedelta(days=30)
 DEFAULT_SERVICE_MINUTES = 7.0
-# Sorts after every stored ticket id: "a ticket issued now" for the people-ahead read.
-_NEW_TICKET_ID = 2**62
+# Sorts after every stored ticket id: "a ticket issued now" for the people-ahead read;
+_NEW_TICKET_ID = 2**31 - 1  # the largest id an INTEGER column holds
 
 
 @dataclass(frozen=True)
