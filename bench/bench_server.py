@@ -105,13 +105,19 @@ def measure(
 
 
 class LockSampler:
-    """Counts PostgreSQL backends of this database waiting on a lock, every 5 ms."""
+    """Counts this benchmark's PostgreSQL backends waiting on a lock, every 5 ms.
+
+    Only backends whose ``application_name`` is the one in ``url`` count: the
+    database server is shared with other work on this machine.
+    """
 
     def __init__(self, url: str | None) -> None:
         self.url = url
+        self.app = url.split("application_name=")[1].split("&")[0] if url else ""
         self.samples = 0
         self.active = 0
         self.lock_waits = 0
+        self.waiting_on: dict[str, int] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -134,21 +140,33 @@ class LockSampler:
                 active, waiting = conn.execute(
                     "SELECT count(*) FILTER (WHERE state = 'active'), "
                     "count(*) FILTER (WHERE wait_event_type = 'Lock') "
-                    "FROM pg_stat_activity WHERE datname = current_database() "
-                    "AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+                    "FROM pg_stat_activity WHERE application_name = %s",
+                    (self.app,),
                 ).fetchone() or (0, 0)
                 self.samples += 1
                 self.active += active
                 self.lock_waits += waiting
+                if waiting:
+                    for event, query in conn.execute(
+                        "SELECT wait_event, left(regexp_replace(query, '\\s+', ' ', 'g'), 70) "
+                        "FROM pg_stat_activity WHERE application_name = %s "
+                        "AND wait_event_type = 'Lock'",
+                        (self.app,),
+                    ):
+                        key = f"{event}: {query}"
+                        self.waiting_on[key] = self.waiting_on.get(key, 0) + 1
                 time.sleep(0.005)
 
     def summary(self) -> str:
         if not self.samples:
             return ""
         share = self.lock_waits / max(1, self.active)
+        top = sorted(self.waiting_on.items(), key=lambda kv: -kv[1])[:3]
+        detail = "; ".join(f"{n}x {what}" for what, n in top)
         return (
             f"{self.samples} samples: {self.lock_waits} lock-waiting of "
             f"{self.active} active backend observations ({share:.1%})"
+            + (f" — {detail}" if detail else "")
         )
 
 
@@ -331,7 +349,7 @@ def main() -> None:
         )
         with engine.connect() as conn:
             conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-        url = f"{pg}?options=-csearch_path%3D{schema}"
+        url = f"{pg}?options=-csearch_path%3D{schema}&application_name={schema}"
         backends.append(
             (
                 "PostgreSQL",
