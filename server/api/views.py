@@ -9,9 +9,8 @@ from sqlalchemy.engine import Connection, RowMapping
 from server.config import Settings
 from server.domain.queue import RecallRule, Status, allowed_actions
 from server.i18n import normalise_language
-from server.store import tickets, units
+from server.store import queue_reads, units
 from server.store.common import as_aware
-from server.store.queue_reads import Place
 
 
 def tracking_url(settings: Settings, token: str) -> str:
@@ -33,14 +32,15 @@ def ticket_out(
     settings: Settings,
     *,
     with_token: bool = True,
-    place: Place | None = None,
+    position: queue_reads.Position | None = None,
     rule: RecallRule | None = None,
 ) -> dict[str, Any]:
-    """A ticket as the API returns it. ``place`` and ``rule``, when the caller already
-    has them (``GET /queue`` reads them for all tickets at once), save queries."""
-    if place is None:
-        ahead = tickets.people_ahead(conn, row)
-        place = Place(ahead, tickets.estimated_wait(conn, row, ahead=ahead))
+    """The API view of a ticket. ``position`` and ``rule``, when the caller already has
+    them (issuing reads the position first; ``GET /queue`` reads both for all tickets
+    at once), save queries."""
+    if position is None:
+        ahead = queue_reads.people_ahead(conn, row)
+        position = queue_reads.Position(ahead, queue_reads.estimated_wait(conn, row, ahead=ahead))
     status = Status(row["status"])
     if rule is None and status is Status.CALLED:  # only a called ticket's actions need it
         rule = recall_rule(units.get_unit(conn, unit_id=row["unit_id"]))
@@ -59,8 +59,8 @@ def ticket_out(
         "recall_count": row["recall_count"],
         "tracking_token": row["tracking_token"] if with_token else None,
         "tracking_url": tracking_url(settings, row["tracking_token"]) if with_token else None,
-        "people_ahead": place.people_ahead,
-        "estimated_wait_minutes": place.estimated_wait_minutes,
+        "people_ahead": position.people_ahead,
+        "estimated_wait_minutes": position.estimated_wait_minutes,
         "visit_id": row["visit_id"],
         "allowed_actions": [action.value for action in actions],
     }
@@ -81,7 +81,7 @@ def tracking_view(
     conn: Connection, *, token: str, settings: Settings, lang: str | None
 ) -> dict[str, Any] | None:
     """What a visitor may see of their ticket (number, service, state, wait); None if unknown."""
-    row = tickets.get_by_tracking_token(conn, token=token[:64])
+    row = queue_reads.get_by_tracking_token(conn, token=token[:64])
     if row is None:
         return None
     service = units.get_service(conn, unit_id=row["unit_id"], service_id=row["service_id"])

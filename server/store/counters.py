@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
+from server.domain import events as event_names
 from server.store import events, units
 
 
@@ -34,7 +35,7 @@ def _changed(conn: Connection, *, unit_id: int, counter_id: int) -> dict[str, An
     events.emit(
         conn,
         unit_id=unit_id,
-        type="counter.updated",
+        type=event_names.COUNTER_UPDATED,
         payload={
             "ticket": None,
             "counter": {k: out[k] for k in ("id", "number", "name")},

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
+from server.domain import events as event_names
 from server.domain.devices import printer_alert
 from server.store import accounts, events
 from server.store.common import utcnow
@@ -31,7 +32,7 @@ def record_heartbeat(
     events.emit(
         conn,
         unit_id=unit_id,
-        type="device.alert",
+        type=event_names.DEVICE_ALERT,
         payload={
             "ticket": None,
             "counter": None,

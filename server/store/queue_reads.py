@@ -1,88 +1,209 @@
-"""Queue reads for whole screens: the queue at a glance and today's no-shows.
+"""Queue reads: where a ticket stands, the wait estimate, and the queue at a glance.
 
-``GET /queue`` shows every waiting ticket with its place and estimated wait.
-Reading those one ticket at a time costs several queries per ticket; here a
-fixed number of queries serve the whole unit (waiting tickets, recent service
-times per service, open counters per service, each counter's services), and
-the pure rules (:func:`server.domain.queue.people_ahead_counts`,
-:mod:`server.domain.wait`) do the rest. Only reads; no events.
+Nothing here changes state (state changes live in :mod:`server.store.tickets`).
+``GET /queue`` reads through :func:`positions` (every waiting ticket's place
+and wait in a fixed number of queries: one per service for recent service
+times, one for open counters; the order itself is the pure
+:func:`server.domain.queue.people_ahead_counts`) and
+:func:`counter_services_by_counter`, never once per ticket.
+Every query is bounded by the live queue or by a date window, never by the
+years of history a unit accumulates: the wait estimate reads the latest
+finished tickets of one service through ``ix_tickets_service_finished`` and
+only those finished within :data:`RECENT_WINDOW`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
-from server.db.schema import counter_services, counters, tickets
-from server.domain.queue import Status, WaitingTicket, people_ahead_counts
+from server.db.schema import counter_services, counters, ticket_transitions, tickets
+from server.domain.queue import Action, Status, WaitingTicket, people_ahead_counts
 from server.domain.wait import MIN_SAMPLES, estimate_wait_minutes, typical_service_minutes
-from server.store.common import as_aware
+from server.store import units
+from server.store.common import as_aware, first_row, utcnow
 
-#: how many recent services of a kind set its typical duration
 RECENT_DURATIONS = 20
-#: the typical duration once enough recent services are known, unless measured
+# Service times older than this say little about today's wait (and would make the read grow).
+RECENT_WINDOW = timedelta(days=30)
 DEFAULT_SERVICE_MINUTES = 7.0
+# Sorts after every stored ticket id: "a ticket issued now" for the people-ahead read;
+_NEW_TICKET_ID = 2**31 - 1  # the largest id an INTEGER column holds
 
 
 @dataclass(frozen=True)
-class Place:
-    """A waiting ticket's place in its queue."""
+class Position:
+    """Where a ticket stands: people called before it and the estimated minutes of wait."""
 
     people_ahead: int
     estimated_wait_minutes: int
 
 
-def counter_services_by_counter(conn: Connection, *, unit_id: int) -> dict[int, list[int]]:
-    """Every counter of the unit with the sorted ids of the services it serves."""
+def _people_ahead_query(priority: bool) -> sa.Select[tuple[int]]:
+    earlier = sa.or_(
+        tickets.c.queued_at < sa.bindparam("queued_at"),
+        sa.and_(
+            tickets.c.queued_at == sa.bindparam("queued_at"), tickets.c.id < sa.bindparam("id")
+        ),
+    )
+    ahead = (
+        sa.and_(tickets.c.priority.is_(True), earlier)
+        if priority
+        else sa.or_(tickets.c.priority.is_(True), earlier)
+    )
+    return sa.select(sa.func.count()).where(
+        tickets.c.unit_id == sa.bindparam("unit_id"),
+        tickets.c.service_id == sa.bindparam("service_id"),
+        tickets.c.status == Status.WAITING.value,
+        tickets.c.id != sa.bindparam("id"),
+        ahead,
+    )
+
+
+_PEOPLE_AHEAD = {True: _people_ahead_query(True), False: _people_ahead_query(False)}
+_RECENT_DURATIONS = (
+    sa.select(tickets.c.started_at, tickets.c.finished_at)
+    .where(
+        tickets.c.service_id == sa.bindparam("service_id"),
+        tickets.c.status == Status.DONE.value,
+        tickets.c.started_at.is_not(None),
+        tickets.c.finished_at >= sa.bindparam("since"),
+    )
+    .order_by(tickets.c.finished_at.desc())
+    .limit(RECENT_DURATIONS)
+)
+_OPEN_COUNTERS = (
+    sa.select(sa.func.count())
+    .select_from(counters.join(counter_services, counter_services.c.counter_id == counters.c.id))
+    .where(
+        counter_services.c.service_id == sa.bindparam("service_id"), counters.c.paused.is_(False)
+    )
+)
+
+
+def people_ahead(conn: Connection, ticket: Mapping[Any, Any]) -> int:
+    """Waiting tickets of the same service that will be called before this one."""
+    if ticket["status"] != Status.WAITING.value:
+        return 0
+    params = {
+        "queued_at": ticket["queued_at"],
+        "id": ticket["id"],
+        "unit_id": ticket["unit_id"],
+        "service_id": ticket["service_id"],
+    }
+    return int(conn.execute(_PEOPLE_AHEAD[bool(ticket["priority"])], params).scalar_one())
+
+
+def estimated_wait(
+    conn: Connection, ticket: Mapping[Any, Any], *, ahead: int, now: datetime | None = None
+) -> int:
+    """Minutes until the ticket is likely called, from recent service times."""
+    if ahead == 0:
+        return 0
+    service = {"service_id": ticket["service_id"]}
+    recent = {**service, "since": (now or utcnow()) - RECENT_WINDOW}
+    minutes = [
+        (finished - started).total_seconds() / 60
+        for started, finished in (
+            (as_aware(s), as_aware(f)) for s, f in conn.execute(_RECENT_DURATIONS, recent).all()
+        )
+        if started is not None and finished is not None
+    ]
+    default = DEFAULT_SERVICE_MINUTES
+    if len(minutes) < MIN_SAMPLES:
+        settings = units.unit_settings(units.get_unit(conn, unit_id=ticket["unit_id"]))
+        default = float(settings["default_service_minutes"])
+    typical = typical_service_minutes(minutes, default)
+    open_counters = int(conn.execute(_OPEN_COUNTERS, service).scalar_one())
+    return estimate_wait_minutes(
+        people_ahead=ahead, service_minutes=typical, open_counters=open_counters
+    )
+
+
+def position_of_new_ticket(
+    conn: Connection, *, unit_id: int, service_id: int, priority: bool, now: datetime
+) -> Position:
+    """Where a ticket issued at ``now`` will stand: the same reads as for a stored ticket."""
+    probe = {
+        "id": _NEW_TICKET_ID,
+        "unit_id": unit_id,
+        "service_id": service_id,
+        "priority": priority,
+        "status": Status.WAITING.value,
+        "queued_at": now,
+    }
+    ahead = people_ahead(conn, probe)
+    return Position(ahead, estimated_wait(conn, probe, ahead=ahead, now=now))
+
+
+def get_by_tracking_token(conn: Connection, *, token: str) -> RowMapping | None:
+    """The ticket a visitor's QR code points to, or None."""
+    return first_row(conn, tickets, tracking_token=token)
+
+
+def waiting_tickets(conn: Connection, *, unit_id: int) -> list[RowMapping]:
     query = (
-        sa.select(counters.c.id, counter_services.c.service_id)
-        .select_from(
-            counters.outerjoin(counter_services, counter_services.c.counter_id == counters.c.id)
-        )
-        .where(counters.c.unit_id == unit_id)
+        sa.select(tickets)
+        .where(tickets.c.unit_id == unit_id, tickets.c.status == Status.WAITING.value)
+        .order_by(tickets.c.priority.desc(), tickets.c.queued_at, tickets.c.id)
     )
-    out: dict[int, list[int]] = {}
-    for counter_id, service_id in conn.execute(query).all():
-        ids = out.setdefault(counter_id, [])
-        if service_id is not None:
-            ids.append(service_id)
-    return {k: sorted(v) for k, v in out.items()}
+    return list(conn.execute(query).mappings())
 
 
-def recent_service_minutes(
-    conn: Connection, *, service_ids: Sequence[int], limit: int = RECENT_DURATIONS
-) -> dict[int, list[float]]:
-    """Durations (minutes) of the last ``limit`` finished services of each service."""
-    if not service_ids:
-        return {}
-    rank = (
-        sa.func.row_number()
-        .over(partition_by=tickets.c.service_id, order_by=tickets.c.finished_at.desc())
-        .label("rank")
-    )
-    inner = (
-        sa.select(tickets.c.service_id, tickets.c.started_at, tickets.c.finished_at, rank)
+def active_tickets_by_counter(conn: Connection, *, unit_id: int) -> dict[int, RowMapping]:
+    """The ticket each counter holds now (called or being served)."""
+    query = (
+        sa.select(tickets)
         .where(
-            tickets.c.service_id.in_(list(service_ids)),
-            tickets.c.status == Status.DONE.value,
-            tickets.c.started_at.is_not(None),
+            tickets.c.unit_id == unit_id,
+            tickets.c.status.in_([Status.CALLED.value, Status.SERVING.value]),
+            tickets.c.counter_id.is_not(None),
         )
-        .subquery()
+        .order_by(tickets.c.called_at)
     )
-    query = sa.select(inner.c.service_id, inner.c.started_at, inner.c.finished_at).where(
-        inner.c.rank <= limit
+    return {row["counter_id"]: row for row in conn.execute(query).mappings()}
+
+
+def recent_calls(conn: Connection, *, unit_id: int, day: date, limit: int = 6) -> list[RowMapping]:
+    """The last calls (and recalls) of the unit's day, newest first."""
+    query = (
+        sa.select(
+            tickets.c.number,
+            tickets.c.service_id,
+            ticket_transitions.c.at.label("called_at"),
+            counters.c.number.label("counter_number"),
+            counters.c.name.label("counter_name"),
+        )
+        .select_from(
+            ticket_transitions.join(tickets, tickets.c.id == ticket_transitions.c.ticket_id).join(
+                counters, counters.c.id == ticket_transitions.c.counter_id
+            )
+        )
+        .where(
+            tickets.c.unit_id == unit_id,
+            tickets.c.day == day,
+            ticket_transitions.c.action.in_([Action.CALL.value, Action.RECALL.value]),
+        )
+        .order_by(ticket_transitions.c.id.desc())
+        .limit(limit)
     )
-    out: dict[int, list[float]] = {sid: [] for sid in service_ids}
-    for service_id, started, finished in conn.execute(query).all():
-        began, ended = as_aware(started), as_aware(finished)
-        if began is not None and ended is not None:
-            out[service_id].append((ended - began).total_seconds() / 60)
-    return out
+    return list(conn.execute(query).mappings())
+
+
+def _recent_minutes(conn: Connection, *, service_id: int, now: datetime) -> list[float]:
+    recent = {"service_id": service_id, "since": now - RECENT_WINDOW}
+    return [
+        (finished - started).total_seconds() / 60
+        for started, finished in (
+            (as_aware(s), as_aware(f)) for s, f in conn.execute(_RECENT_DURATIONS, recent).all()
+        )
+        if started is not None and finished is not None
+    ]
 
 
 def open_counters_by_service(conn: Connection, *, unit_id: int) -> dict[int, int]:
@@ -98,16 +219,36 @@ def open_counters_by_service(conn: Connection, *, unit_id: int) -> dict[int, int
     return {service_id: int(n) for service_id, n in conn.execute(query).all()}
 
 
-def places(
-    conn: Connection, *, unit_id: int, waiting: Sequence[RowMapping], unit_default_minutes: float
-) -> dict[int, Place]:
-    """People ahead and estimated wait of every waiting ticket, in four queries or fewer.
+def counter_services_by_counter(conn: Connection, *, unit_id: int) -> dict[int, list[int]]:
+    """Every counter of the unit with the sorted ids of the services it serves (one query)."""
+    query = (
+        sa.select(counters.c.id, counter_services.c.service_id)
+        .select_from(
+            counters.outerjoin(counter_services, counter_services.c.counter_id == counters.c.id)
+        )
+        .where(counters.c.unit_id == unit_id)
+    )
+    out: dict[int, list[int]] = {}
+    for counter_id, service_id in conn.execute(query).all():
+        ids = out.setdefault(counter_id, [])
+        if service_id is not None:
+            ids.append(service_id)
+    return {k: sorted(v) for k, v in out.items()}
 
-    Gives the same numbers as asking :func:`server.store.tickets.people_ahead` and
-    ``estimated_wait`` for each ticket in turn.
-    """
+
+def positions(
+    conn: Connection,
+    *,
+    unit_id: int,
+    waiting: Sequence[RowMapping],
+    unit_default_minutes: float,
+    now: datetime | None = None,
+) -> dict[int, Position]:
+    """Every waiting ticket's :class:`Position`, the same numbers as :func:`people_ahead`
+    and :func:`estimated_wait` give one ticket at a time, in 1 + (services) queries."""
     if not waiting:
         return {}
+    moment = now or utcnow()
     ahead = people_ahead_counts(
         WaitingTicket(
             id=row["id"],
@@ -117,18 +258,16 @@ def places(
         )
         for row in waiting
     )
-    service_ids = sorted({row["service_id"] for row in waiting})
-    minutes = recent_service_minutes(conn, service_ids=service_ids)
     open_counters = open_counters_by_service(conn, unit_id=unit_id)
     typical: dict[int, float] = {}
-    for service_id in service_ids:
-        recent = minutes.get(service_id, [])
-        default = DEFAULT_SERVICE_MINUTES if len(recent) >= MIN_SAMPLES else unit_default_minutes
-        typical[service_id] = typical_service_minutes(recent, default)
-    out: dict[int, Place] = {}
+    for service_id in sorted({row["service_id"] for row in waiting}):
+        minutes = _recent_minutes(conn, service_id=service_id, now=moment)
+        default = DEFAULT_SERVICE_MINUTES if len(minutes) >= MIN_SAMPLES else unit_default_minutes
+        typical[service_id] = typical_service_minutes(minutes, default)
+    out: dict[int, Position] = {}
     for row in waiting:
         n = ahead[row["id"]]
-        out[row["id"]] = Place(
+        out[row["id"]] = Position(
             people_ahead=n,
             estimated_wait_minutes=estimate_wait_minutes(
                 people_ahead=n,

@@ -9,13 +9,14 @@ from fastapi import APIRouter
 from server.api.deps import AnyPrincipal, DbDep, SettingsDep
 from server.api.schemas import QueueOut, TrackOut
 from server.api.views import recall_rule, ticket_out, tracking_view
+from server.domain.clock import local_day
 from server.errors import NotFound
-from server.store import queue_reads, tickets, units
+from server.store import queue_reads, units
 from server.store.common import as_aware, utcnow
-from server.store.queue_reads import Place
+from server.store.queue_reads import Position
 
 router = APIRouter(tags=["queue"])
-HELD = Place(people_ahead=0, estimated_wait_minutes=0)  # a called or served ticket waits no more
+HELD = Position(people_ahead=0, estimated_wait_minutes=0)  # a called or served ticket waits no more
 
 
 @router.get("/queue", response_model=QueueOut)
@@ -31,9 +32,9 @@ def get_queue(principal: AnyPrincipal, db: DbDep, settings: SettingsDep) -> dict
         rule = recall_rule(unit)
         default_minutes = float(units.unit_settings(unit)["default_service_minutes"])
         services = units.list_services(conn, unit_id=unit_id)
-        waiting = tickets.waiting_tickets(conn, unit_id=unit_id)
-        held = tickets.active_tickets_by_counter(conn, unit_id=unit_id)
-        places = queue_reads.places(
+        waiting = queue_reads.waiting_tickets(conn, unit_id=unit_id)
+        held = queue_reads.active_tickets_by_counter(conn, unit_id=unit_id)
+        positions = queue_reads.positions(
             conn, unit_id=unit_id, waiting=waiting, unit_default_minutes=default_minutes
         )
         served_by = queue_reads.counter_services_by_counter(conn, unit_id=unit_id)
@@ -41,7 +42,12 @@ def get_queue(principal: AnyPrincipal, db: DbDep, settings: SettingsDep) -> dict
         for row in waiting:
             by_service.setdefault(row["service_id"], []).append(
                 ticket_out(
-                    conn, row, settings, with_token=with_token, place=places[row["id"]], rule=rule
+                    conn,
+                    row,
+                    settings,
+                    with_token=with_token,
+                    position=positions[row["id"]],
+                    rule=rule,
                 )
             )
         counters = [
@@ -52,15 +58,15 @@ def get_queue(principal: AnyPrincipal, db: DbDep, settings: SettingsDep) -> dict
                 "paused": c["paused"],
                 "service_ids": served_by.get(c["id"], []),
                 "current": ticket_out(
-                    conn, held[c["id"]], settings, with_token=with_token, place=HELD, rule=rule
+                    conn, held[c["id"]], settings, with_token=with_token, position=HELD, rule=rule
                 )
                 if c["id"] in held
                 else None,
             }
             for c in units.list_counters(conn, unit_id=unit_id)
         ]
-        today = tickets.local_day(utcnow(), unit["timezone"])
-        calls = tickets.recent_calls(conn, unit_id=unit_id, day=today)
+        today = local_day(utcnow(), unit["timezone"])
+        calls = queue_reads.recent_calls(conn, unit_id=unit_id, day=today)
     return {
         "services": [
             {

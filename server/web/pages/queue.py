@@ -24,10 +24,10 @@ from server.api.deps import BoardOrStaff, DbDep, SettingsDep, StaffUser
 from server.api.schemas import NoShowOut
 from server.api.views import tracking_view
 from server.config import Settings
+from server.domain.clock import local_day
 from server.errors import InvalidInput
 from server.i18n import LANGUAGES, catalog, normalise_language, t
 from server.store import queue_reads, units
-from server.store.tickets import local_day
 from server.voice.phrases import PhraseError, call_phrase
 from server.voice.synth import Synthesizer
 
