@@ -13,6 +13,7 @@ from server import __version__
 from server.api.errors import install_error_handlers
 from server.api.limits import BodySizeLimit
 from server.api.routes import auth, devices, events, health, queue, tickets, unit
+from server.api.routes import ratings as rating_routes
 from server.auth.cache import PrincipalCache
 from server.auth.throttle import LoginThrottle
 from server.config import Settings
@@ -74,6 +75,7 @@ def create_app(settings: Settings, *, db: Database | None = None) -> FastAPI:
     for module in (auth, unit, tickets, queue, events, devices, health):
         api.include_router(module.router)
     api.include_router(privacy_routes.router)
+    api.include_router(rating_routes.router)
     app.include_router(api)
     app.include_router(queue_pages.router)
 
