@@ -24,6 +24,7 @@ from server.events.reader import SharedEventReader
 from server.privacy import routes as privacy_routes
 from server.privacy.retention import start_retention_job
 from server.web.pages import queue as queue_pages
+from server.web.pages import ratings as rating_pages
 
 API_PREFIX = "/api/v1"
 
@@ -78,6 +79,7 @@ def create_app(settings: Settings, *, db: Database | None = None) -> FastAPI:
     api.include_router(rating_routes.router)
     app.include_router(api)
     app.include_router(queue_pages.router)
+    app.include_router(rating_pages.router)
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:
