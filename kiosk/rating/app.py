@@ -79,14 +79,19 @@ class RatingApp(App):
         self.scanner: QrScannerReader | None = None
         self._refresh_trigger = Clock.create_trigger(self._refresh)
 
-    def tr(self, name: str, _lang: str | None = None, **params: Any) -> str:
+    def rt(self, name: str, _lang: str | None = None, **params: Any) -> str:
+        """Text ``rating.<name>`` in the current language (kv passes ``app.lang`` to re-bind)."""
         return t(f"{NAMESPACE}.{name}", _lang or self.lang, **params)
+
+    def tr(self, name: str, _lang: str | None = None, **params: Any) -> str:
+        """The same, under the name the kiosk's shared .kv rules (keyboard, idle prompt) call."""
+        return self.rt(name, _lang, **params)
 
     def load_kv(self, filename: str | None = None) -> bool:
         return False  # .kv files are loaded by path in build()
 
     def build(self) -> ScreenManager:
-        self.title = self.tr("app_title")
+        self.title = self.rt("app_title")
         width, height = self.settings.window_size
         self.fs = min(width, height) / 800 * 28
         self.key_h = 64 if self.landscape else 72

@@ -19,8 +19,8 @@ class RatingScreen(Screen):
         core: RatingCore = App.get_running_app().core
         return core
 
-    def tr(self, name: str, **params: Any) -> str:
-        text: str = App.get_running_app().tr(name, **params)
+    def rt(self, name: str, **params: Any) -> str:
+        text: str = App.get_running_app().rt(name, **params)
         return text
 
     def target_line(self) -> str:
@@ -28,11 +28,11 @@ class RatingScreen(Screen):
         flow = self.core.flow
         target = flow.target
         if target is None:
-            return self.tr("rating_offline_target", number=flow.number or "—")
+            return self.rt("rating_offline_target", number=flow.number or "—")
         service = target["service"][flow.language]
         if target.get("counter_name"):
-            return self.tr("rating_for", service=service, counter=target["counter_name"])
-        return self.tr("rating_for_no_counter", service=service)
+            return self.rt("rating_for", service=service, counter=target["counter_name"])
+        return self.rt("rating_for_no_counter", service=service)
 
     def refresh(self) -> None:
         """Redraw from the flow; called after every change while this screen shows."""

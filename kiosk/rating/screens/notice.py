@@ -7,4 +7,4 @@ from kiosk.rating.screens.base import RatingScreen
 
 class NoticeScreen(RatingScreen):
     def refresh(self) -> None:
-        self.ids.text.text = self.tr(f"notice_{self.core.flow.notice or 'failed'}")
+        self.ids.text.text = self.rt(f"notice_{self.core.flow.notice or 'failed'}")

@@ -9,4 +9,4 @@ class OverallScreen(RatingScreen):
     def refresh(self) -> None:
         self.ids.target.text = self.target_line()
         for score in range(1, 5):
-            self.ids[f"face{score}"].label = self.tr(f"face_{score}")
+            self.ids[f"face{score}"].label = self.rt(f"face_{score}")

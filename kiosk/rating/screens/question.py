@@ -22,7 +22,7 @@ class QuestionScreen(RatingScreen):
         question = flow.question
         lang = flow.language
         self.ids.target.text = self.target_line()
-        self.ids.progress.text = self.tr(
+        self.ids.progress.text = self.rt(
             "element_progress", n=flow.index + 1, total=len(flow.questions)
         )
         self.ids.question.text = question.text[lang]

@@ -9,7 +9,7 @@ class StartScreen(RatingScreen):
     def refresh(self) -> None:
         busy = self.core.flow.busy
         self.ids.go.disabled = busy
-        self.ids.status.text = self.tr("looking_up") if busy else ""
+        self.ids.status.text = self.rt("looking_up") if busy else ""
 
     def on_pre_enter(self, *_args: object) -> None:
         self.ids.number.text = ""  # nothing typed by the previous visitor stays

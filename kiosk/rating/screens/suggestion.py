@@ -9,7 +9,7 @@ class SuggestionScreen(RatingScreen):
     def refresh(self) -> None:
         flow = self.core.flow
         self.ids.send.disabled = flow.busy
-        self.ids.send.text = self.tr("sending") if flow.busy else self.tr("send")
+        self.ids.send.text = self.rt("sending") if flow.busy else self.rt("send")
         self.ids.contact.state = "down" if flow.contact_me else "normal"
 
     def on_pre_enter(self, *_args: object) -> None:

@@ -24,7 +24,7 @@ class ThanksScreen(RatingScreen):
 
     def refresh(self) -> None:
         flow = self.core.flow
-        self.ids.text.text = self.tr("thanks_queued" if flow.queued else "thanks_text")
+        self.ids.text.text = self.rt("thanks_queued" if flow.queued else "thanks_text")
         url = flow.skd_url
         self.ids.skd.shown = bool(url)
         if url and url != self._shown_url:
