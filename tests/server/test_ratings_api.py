@@ -73,6 +73,16 @@ def test_terminal_rates_a_served_ticket_by_number(
         row = conn.execute(sa.select(ratings)).mappings().one()
     assert row["channel"] == "terminal" and row["suggestion"] == "Ruang tunggu nyaman"
     assert row["counter_id"] == unit.counter_ids[0]
+    callbacks = client.get(
+        f"/api/v1/ratings?from={_today()}&to={_today()}&contact_me=true", headers=login(client)
+    ).json()
+    assert [(r["ticket_number"], r["suggestion"]) for r in callbacks] == [
+        (ticket["number"], "Ruang tunggu nyaman")
+    ]
+    assert (
+        client.get(f"/api/v1/ratings?from={_today()}&to={_today()}", headers=terminal).status_code
+        == 403
+    )
     status = client.get(f"/api/v1/ratings/target?token={ticket['tracking_token']}").json()
     assert status["rated"] and not status["ratable"]
 
@@ -271,6 +281,13 @@ def test_ikm_report_numbers_grade_weakest_and_minimum(
     assert (report["respondents"], report["served"]) == (3, 4)
     assert report["minimum_respondents"] == 4 and report["minimum_reached"] is False
     assert report["profile"]["sex"] == {"unknown": 3}
+    listed = client.get(
+        f"/api/v1/ratings?from={_today()}&to={_today()}&contact_me=true", headers=supervisor
+    )
+    assert listed.status_code == 200 and listed.json() == []
+    everything = client.get(f"/api/v1/ratings?from={_today()}&to={_today()}", headers=supervisor)
+    assert len(everything.json()) == 3 and everything.json()[0]["service"] == code
+    assert "name" not in everything.text
     # staff without the supervisor role may not read the report; bad periods are 422
     assert client.get(f"/api/v1/reports/ikm?from={_today()}&to={_today()}",
                       headers=staff).status_code == 403  # fmt: skip

@@ -85,6 +85,8 @@ def test_supervisor_sees_ikm_and_records_a_follow_up(
             body = {
                 "tracking_token": ticket["tracking_token"],
                 "overall": score,
+                "contact_me": score == 3,
+                "suggestion": f"Saran {score}",
                 "blocks": [{"questionnaire": "skm9", "version": 1,
                             "answers": {f"U{i}": score for i in range(1, 10)} | {"U3": 2}}],
             }  # fmt: skip
@@ -99,6 +101,8 @@ def test_supervisor_sees_ikm_and_records_a_follow_up(
     assert int(page.locator("#ikm-respondents").inner_text()) >= 2
     assert page.locator("#ikm-grade").inner_text()[0] in "ABCD"
     assert page.locator("#ikm-weakest li").first.inner_text().startswith("U3")
+    callbacks = page.locator("#ikm-callbacks tbody tr")
+    assert callbacks.count() == 1 and "Saran 3" in callbacks.first.inner_text()
     page.locator("#plan-what").fill("Tambah petugas pada jam sibuk")
     page.locator("#plan-who").fill("Kepala Subbagian Umum")
     page.locator("#plan-when").fill("2027-03-31")
