@@ -119,3 +119,19 @@ def test_supervisor_sees_ikm_and_records_a_follow_up(
     assert page.locator("#ikm-message").is_visible()
     assert page.locator("#ikm-result").is_hidden()
     anonymous.close()
+
+
+def test_form_rated_meanwhile_on_the_tablet_says_so(server: WebServer, browser: Any) -> None:
+    ticket = _served(server)
+    ctx = new_context(browser)
+    page = ctx.new_page()
+    page.goto(ticket["tracking_url"] + "/rate")
+    page.wait_for_function("window.loketRating && window.loketRating.ready")
+    page.locator(".face-4 input").check()
+    with server.client() as c:  # the visitor rated on the tablet by the door meanwhile
+        r = c.post("/ratings", json={"tracking_token": ticket["tracking_token"], "overall": 3})
+        assert r.status_code == 201
+    page.locator("#rate-send").click()
+    page.locator("#rate-rated-now").wait_for(state="visible")
+    assert page.locator("#rate-thanks").is_hidden()
+    ctx.close()
