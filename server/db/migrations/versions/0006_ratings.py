@@ -1,7 +1,7 @@
 """ratings: ratings, rating_answers, rating_followups
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0009 (re-chained after merging main; written against 0003)
 Create Date: 2026-12-01 22:00:00
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0003"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
