@@ -159,6 +159,12 @@ def test_a_flood_from_one_device_is_429(client: TestClient, db: Database, unit: 
         ).status_code
         == 404
     )
+    # the web form is limited per address the same way
+    web = [
+        client.post("/api/v1/ratings", json={"tracking_token": "q" * 22, "overall": 3}).status_code
+        for _ in range(13)
+    ]
+    assert web[:12] == [404] * 12 and web[12] == 429
     assert _count(db) == (0, 0)
 
 
@@ -259,10 +265,16 @@ def test_ikm_report_numbers_grade_weakest_and_minimum(
     ]
     for s in scores:
         t = served_ticket(client, kiosk, staff, service_id, unit.counter_ids[0])
+        ipak = {
+            "questionnaire": "ipak",
+            "version": 1,
+            "answers": {"K1": 1, "K3": int(s["U1"] == 4)},
+        }
         r = client.post(
             "/api/v1/ratings",
-            json={"tracking_token": t["tracking_token"], "overall": 3, "blocks": [skm_block(s)]},
-        )
+            json={"tracking_token": t["tracking_token"], "overall": 3,
+                  "blocks": [skm_block(s), ipak]},
+        )  # fmt: skip
         assert r.status_code == 201, r.text
     # one more served but not rated: 4 served, 3 respondents
     served_ticket(client, kiosk, staff, service_id, unit.counter_ids[0])
@@ -281,6 +293,10 @@ def test_ikm_report_numbers_grade_weakest_and_minimum(
     assert (report["respondents"], report["served"]) == (3, 4)
     assert report["minimum_respondents"] == 4 and report["minimum_reached"] is False
     assert report["profile"]["sex"] == {"unknown": 3}
+    assert report["ipak"] == [
+        {"code": "K1", "respondents": 3, "yes": 3},
+        {"code": "K3", "respondents": 3, "yes": 1},
+    ]
     listed = client.get(
         f"/api/v1/ratings?from={_today()}&to={_today()}&contact_me=true", headers=supervisor
     )
