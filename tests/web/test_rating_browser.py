@@ -72,6 +72,9 @@ def test_a_waiting_ticket_cannot_be_rated_yet(server: WebServer, browser: Any) -
     assert response is not None and response.status == 200
     page.locator("#rate-not-served").wait_for(state="visible")
     assert page.locator("#rate-form").count() == 0
+    page.locator(".lang-switch a[hreflang=en]").click()
+    page.wait_for_url("**lang=en")
+    assert "finished" in page.locator("#rate-not-served").inner_text()
     assert page.goto(f"{server.url}/t/{'z' * 22}/rate").status == 404  # type: ignore[union-attr]
     ctx.close()
 
