@@ -29,7 +29,9 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(LoketError)
     async def loket_error(_request: Request, exc: LoketError) -> JSONResponse:
         return JSONResponse(
-            error_body(exc.code, exc.message, **exc.extra), status_code=exc.status_code
+            error_body(exc.code, exc.message, **exc.extra),
+            status_code=exc.status_code,
+            headers=getattr(exc, "headers", None),
         )
 
     @app.exception_handler(RequestValidationError)

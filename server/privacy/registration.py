@@ -2,10 +2,15 @@
 
 :func:`register` runs in one write transaction, so either all of it is stored
 or nothing is (a refused ticket leaves no visitor behind). The same
-``client_request_id`` again returns the first visit and ticket. A
-``returning_visitor_id`` is only honoured when the ID number or e-mail typed
-now hashes to that visitor's, so nobody can overwrite a stranger's record by
-guessing an id.
+``client_request_id`` again returns the first visit and ticket.
+
+What a registration may change on file (docs/privacy.md, "Registrations and
+what is on file"): only a *confirmed* returning visitor — ``returning_visitor_id``
+given and the ID number typed now hashing to that visitor's — updates the
+visitor's contact values, and the audit row names the fields changed. A
+registration with a known ID number that is not confirmed changes nothing on
+file: if its contact values differ, it gets its own visitor record flagged
+``needs_review`` (``review_of`` the record on file) for staff to settle.
 """
 
 from __future__ import annotations
@@ -23,11 +28,13 @@ from server.errors import Conflict
 from server.privacy import audit
 from server.privacy.crypto import KeyRing, context
 from server.privacy.visitors import (
+    CONTACT_FIELDS,
     PROFILE_FIELDS,
     create_visitor,
-    email_lookup_hash,
+    decrypt_identity,
     find_by_hash,
     id_lookup_hash,
+    touch_visitor,
     write_identity,
 )
 from server.store import tickets, units
@@ -69,16 +76,14 @@ def find_registration(
     return Registered(visit["id"], visit["visitor_id"], ticket, created=False)
 
 
-def _match_visitor(
-    conn: Connection, *, unit_id: int, reg: Registration, id_hash: str, email_hash: str | None
+def _confirmed_visitor(
+    conn: Connection, *, unit_id: int, reg: Registration, id_hash: str
 ) -> RowMapping | None:
-    if reg.returning_visitor_id is not None:
-        row = first_row(conn, visitors, id=reg.returning_visitor_id, unit_id=unit_id)
-        if row is not None and (
-            row["id_hash"] == id_hash or (email_hash and row["email_hash"] == email_hash)
-        ):
-            return row
-    return find_by_hash(conn, unit_id=unit_id, id_hash=id_hash)
+    """The returning visitor the kiosk confirmed, if the ID typed now is theirs."""
+    if reg.returning_visitor_id is None:
+        return None
+    row = first_row(conn, visitors, id=reg.returning_visitor_id, unit_id=unit_id)
+    return row if row is not None and row["id_hash"] == id_hash else None
 
 
 def register(
@@ -112,14 +117,33 @@ def register(
         ring, id_type=id_type, number=v["id_number"], is_nik=v.get("nik") is not None
     )
     profile = {f: v.get(f) for f in PROFILE_FIELDS}
-    match = _match_visitor(
-        conn,
-        unit_id=unit_id,
-        reg=reg,
-        id_hash=id_hash,
-        email_hash=email_lookup_hash(ring, v.get("email")),
-    )
-    if match is None:
+    confirmed = _confirmed_visitor(conn, unit_id=unit_id, reg=reg, id_hash=id_hash)
+    on_file = confirmed or find_by_hash(conn, unit_id=unit_id, id_hash=id_hash)
+    changed: list[str] = []
+    review_of: int | None = None
+    if on_file is not None:
+        previous = decrypt_identity(ring, on_file)
+        changed = [f for f in CONTACT_FIELDS if previous.get(f) != identity.get(f)]
+    if on_file is not None and (confirmed is not None or not changed):
+        visitor_id = on_file["id"]
+        extra: dict[str, object] = {"last_visit_at": moment}
+        if confirmed is not None:
+            changed += [f for f in PROFILE_FIELDS if on_file[f] != profile.get(f)]
+            extra.update(profile, updated_at=moment)
+        if changed:
+            write_identity(
+                conn,
+                ring=ring,
+                visitor_id=visitor_id,
+                identity={**previous, **{f: identity[f] for f in CONTACT_FIELDS}},
+                id_type=on_file["id_type"],
+                id_hash=on_file["id_hash"],
+                extra=extra,
+            )
+        else:
+            touch_visitor(conn, visitor_id=visitor_id, values=extra)
+    else:
+        review_of = on_file["id"] if on_file is not None else None
         visitor_id = create_visitor(
             conn,
             ring=ring,
@@ -129,18 +153,9 @@ def register(
             id_type=id_type,
             id_hash=id_hash,
             now=moment,
+            review_of=review_of,
         )
-    else:
-        visitor_id = match["id"]
-        write_identity(
-            conn,
-            ring=ring,
-            visitor_id=visitor_id,
-            identity=identity,
-            id_type=id_type,
-            id_hash=id_hash,
-            extra={**profile, "updated_at": moment, "last_visit_at": moment},
-        )
+        changed = []
     unit = units.get_unit(conn, unit_id=unit_id)
     visit_id = inserted_id(
         conn.execute(
@@ -195,7 +210,8 @@ def register(
         action="register",
         visitor_id=visitor_id,
         visit_id=visit_id,
-        detail={"returning": match is not None},
+        fields=sorted(changed),
+        detail={"returning": confirmed is not None, "review_of": review_of},
         now=moment,
     )
     return Registered(visit_id, visitor_id, ticket, created=True)

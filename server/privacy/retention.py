@@ -24,6 +24,7 @@ from server.db.privacy_schema import audit_log, id_photos, visitors
 from server.privacy import audit
 from server.privacy.settings import PrivacySettings, get_privacy_settings
 from server.privacy.subject import erase_visitor
+from server.store import erasure
 from server.store.common import Actor, utcnow
 
 log = logging.getLogger("loket.privacy.retention")
@@ -120,6 +121,8 @@ def purge(
     erased = _erase_unseen_visitors(db, cutoff=cut.guestbook, now=moment, batch=batch)
     audits = _delete_in_batches(db, audit_log, audit_log.c.at < cut.audit, batch=batch)
     result = PurgeResult(photos, erased, audits)
+    if photos or erased:
+        erasure.reclaim_erased(db)
     if photos or erased or audits:
         with db.write() as conn:
             audit.record(

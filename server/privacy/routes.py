@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import threading
 from datetime import date
 from typing import Annotated, Any
 
@@ -28,8 +29,9 @@ from server.api.deps import (
 )
 from server.api.schemas import PathId, QueryId
 from server.api.views import ticket_out
+from server.db.database import Database
 from server.domain.identity import IdentityError, validate_nik
-from server.errors import InvalidInput, NotFound
+from server.errors import InvalidInput, NotFound, TooManyRequests
 from server.privacy import audit, subject
 from server.privacy import visitors as store
 from server.privacy.crypto import KeyRing
@@ -42,6 +44,7 @@ from server.privacy.form import (
     validate_visitor,
 )
 from server.privacy.keys import key_file_for
+from server.privacy.lookup_limit import LookupLimiter
 from server.privacy.registration import Registration, register_once
 from server.privacy.schemas import (
     CorrectionIn,
@@ -52,7 +55,8 @@ from server.privacy.schemas import (
     SearchIn,
 )
 from server.privacy.settings import PrivacySettings, get_privacy_settings
-from server.store import tickets, units
+from server.store import erasure, lookups, tickets, units
+from server.store.accounts import Principal
 from server.store.common import utcnow
 
 router = APIRouter(tags=["guestbook"])
@@ -184,9 +188,55 @@ def _lookup_args(nik: str | None, email: str | None) -> tuple[str | None, str | 
     raise _invalid({"nik": "required"})
 
 
+_limiter_lock = threading.Lock()
+
+
+def get_lookup_limiter(request: Request, privacy: PrivacyDep) -> LookupLimiter:
+    """The app's look-up budget (created on first use from the privacy settings)."""
+    with _limiter_lock:
+        limiter = getattr(request.app.state, "lookup_limiter", None)
+        if not isinstance(limiter, LookupLimiter):
+            limiter = request.app.state.lookup_limiter = LookupLimiter(privacy)
+    return limiter
+
+
+LimiterDep = Annotated[LookupLimiter, Depends(get_lookup_limiter)]
+
+
+def _spend_lookup(
+    limiter: LookupLimiter, principal: Principal, db: Database, *, identifier: str
+) -> None:
+    """Count one look-up; 429 with a retry time when a budget is spent (and alert once)."""
+    caller = f"device:{principal.device_id}" if principal.device_id else f"user:{principal.user_id}"
+    verdict = limiter.check(caller=caller, identifier=identifier)
+    if verdict.allowed:
+        return
+    if verdict.alert:
+        with db.write() as conn:
+            lookups.alert_over_budget(
+                conn,
+                unit_id=principal.unit_id,
+                device_id=principal.device_id,
+                username=principal.username,
+                limit=limiter.device_limit,
+                window_seconds=limiter.device_window,
+            )
+    what = "this device" if verdict.limited_by == "device" else "this ID number or e-mail"
+    raise TooManyRequests(
+        f"Too many look-ups for {what}; try again in {verdict.retry_after} seconds.",
+        code="lookup_limited",
+        retry_after=verdict.retry_after,
+        limited_by=verdict.limited_by,
+    )
+
+
 @router.post("/visitors/lookup", dependencies=PERSONAL)
-def lookup(body: LookupIn, principal: KioskOrStaff, db: DbDep, ring: RingDep) -> dict[str, Any]:
+def lookup(
+    body: LookupIn, principal: KioskOrStaff, db: DbDep, ring: RingDep, limiter: LimiterDep
+) -> dict[str, Any]:
     nik, email = _lookup_args(body.nik, body.email)
+    identifier = ring.lookup_hash("nik", nik) if nik else ring.lookup_hash("email", email or "")
+    _spend_lookup(limiter, principal, db, identifier=identifier)
     with db.write() as conn:
         row = store.lookup(
             conn,
@@ -199,7 +249,12 @@ def lookup(body: LookupIn, principal: KioskOrStaff, db: DbDep, ring: RingDep) ->
         if row is None:
             raise NotFound("No visitor matches.", code="visitor_not_found")
         masked = store.masked_identity(store.decrypt_identity(ring, row))
-    return {"visitor_id": row["id"], "masked": masked, "prefill": store.prefill_of(row)}
+    # the least a visitor needs to recognise themselves: the masked name only
+    return {
+        "visitor_id": row["id"],
+        "masked": {"name": masked["name"]},
+        "prefill": store.prefill_of(row),
+    }
 
 
 # --- staff only ---------------------------------------------------------------------------
@@ -313,7 +368,13 @@ def reveal(
 
 
 @router.get("/visitors/{visitor_id}/export")
-def export(visitor_id: PathId, principal: StaffUser, db: DbDep, ring: RingDep) -> JSONResponse:
+def export(
+    visitor_id: PathId,
+    principal: StaffUser,
+    db: DbDep,
+    ring: RingDep,
+    reason: Annotated[str | None, Query(max_length=500)] = None,
+) -> JSONResponse:
     with db.write() as conn:
         data = subject.export(
             conn,
@@ -321,6 +382,7 @@ def export(visitor_id: PathId, principal: StaffUser, db: DbDep, ring: RingDep) -
             unit_id=principal.unit_id,
             visitor_id=visitor_id,
             actor=actor_of(principal),
+            reason=reason,
         )
     return JSONResponse(
         jsonable_encoder(data),
@@ -358,7 +420,10 @@ def correct(
 
 @router.delete("/visitors/{visitor_id}", status_code=204, response_class=Response)
 def delete(
-    visitor_id: PathId, principal: Supervisor, db: DbDep, reason: str | None = None
+    visitor_id: PathId,
+    principal: Supervisor,
+    db: DbDep,
+    reason: Annotated[str | None, Query(max_length=500)] = None,
 ) -> Response:
     with db.write() as conn:
         subject.delete(
@@ -368,6 +433,7 @@ def delete(
             actor=actor_of(principal),
             reason=reason,
         )
+    erasure.reclaim_erased(db)  # after the commit: the deleted bytes leave the files
     return Response(status_code=204)
 
 

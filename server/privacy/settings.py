@@ -6,6 +6,12 @@ a visitor's identity counted from their last visit
 (``LOKET_RETENTION_AUDIT_DAYS``, 1825). Visits themselves are kept, without
 identity, for reports. ``LOKET_RETENTION_INTERVAL_HOURS`` spaces the server's
 purge job (24).
+
+The returning-visitor look-up is bounded per device (or staff user) and per
+identifier: ``LOKET_LOOKUP_DEVICE_LIMIT`` look-ups per
+``LOKET_LOOKUP_DEVICE_WINDOW_SECONDS`` (20 per 600 s) and
+``LOKET_LOOKUP_IDENTIFIER_LIMIT`` per ``LOKET_LOOKUP_IDENTIFIER_WINDOW_SECONDS``
+(5 per 600 s) for one NIK or e-mail.
 """
 
 from __future__ import annotations
@@ -25,6 +31,10 @@ class PrivacySettings(BaseSettings):
     retention_guestbook_days: int = Field(default=730, ge=1)
     retention_audit_days: int = Field(default=1825, ge=30)
     retention_interval_hours: float = Field(default=24.0, gt=0)
+    lookup_device_limit: int = Field(default=20, ge=1)
+    lookup_device_window_seconds: float = Field(default=600.0, gt=0)
+    lookup_identifier_limit: int = Field(default=5, ge=1)
+    lookup_identifier_window_seconds: float = Field(default=600.0, gt=0)
 
 
 @cache

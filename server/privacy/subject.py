@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection, RowMapping
 
 from server.db.privacy_schema import id_photos, visitors, visits
 from server.db.schema import tickets
+from server.domain.guestbook import ReasonRequired, require_reason
 from server.domain.identity import IdentityError, validate_id
 from server.errors import InvalidInput, NotFound
 from server.privacy import audit
@@ -31,6 +32,16 @@ from server.privacy.visitors import (
     write_identity,
 )
 from server.store.common import Actor, as_aware, first_row, utcnow
+
+
+def checked_reason(reason: str | None) -> str:
+    """The reason for a reveal, export, correction or erasure, or a 422 saying it is needed."""
+    try:
+        return require_reason(reason)
+    except ReasonRequired as exc:
+        raise InvalidInput(
+            str(exc), code="reason_required", fields={"reason": "required"}
+        ) from None
 
 
 def _visit_query() -> sa.Select[Any]:
@@ -124,9 +135,10 @@ def reveal(
     visitor_id: int,
     field: str,
     actor: Actor,
-    reason: str,
+    reason: str | None,
 ) -> str | None:
     """The full value of one personal field, written to the audit log with the reason."""
+    reason = checked_reason(reason)
     if field not in PERSONAL_FIELDS:
         raise InvalidInput(
             f"field must be one of {', '.join(PERSONAL_FIELDS)}.", code="invalid_field"
@@ -146,9 +158,16 @@ def reveal(
 
 
 def photo(
-    conn: Connection, *, ring: KeyRing, unit_id: int, visit_id: int, actor: Actor, reason: str
+    conn: Connection,
+    *,
+    ring: KeyRing,
+    unit_id: int,
+    visit_id: int,
+    actor: Actor,
+    reason: str | None,
 ) -> bytes:
     """The decrypted ID photo of a visit (audited as ``photo``)."""
+    reason = checked_reason(reason)
     row = first_row(conn, id_photos, visit_id=visit_id, unit_id=unit_id)
     if row is None or row["photo_ct"] is None:
         raise NotFound(
@@ -181,6 +200,7 @@ def export(
     reason: str | None = None,
 ) -> dict[str, Any]:
     """Everything held about one visitor, in plain text (a subject access request)."""
+    reason = checked_reason(reason)
     row = get_visitor(conn, unit_id=unit_id, visitor_id=visitor_id)
     identity = decrypt_identity(ring, row)
     visit_rows = (
@@ -246,6 +266,7 @@ def correct(
     now: datetime | None = None,
 ) -> RowMapping:
     """Apply a correction request; unknown fields and invalid values are refused (422)."""
+    reason = checked_reason(reason)
     row = get_visitor(conn, unit_id=unit_id, visitor_id=visitor_id, for_update=True)
     identity = decrypt_identity(ring, row)
     form = form_definition()
@@ -324,6 +345,7 @@ def delete(
     now: datetime | None = None,
 ) -> None:
     """An erasure request: identity and photos gone, counts kept, audited."""
+    reason = checked_reason(reason)
     get_visitor(conn, unit_id=unit_id, visitor_id=visitor_id, for_update=True)
     erase_visitor(conn, visitor_id=visitor_id, now=now or utcnow())
     audit.record(

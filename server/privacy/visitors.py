@@ -27,6 +27,8 @@ log = logging.getLogger("loket.privacy")
 
 IDENTITY_COLUMNS = {f: f"{f}_ct" for f in PERSONAL_FIELDS}
 PROFILE_FIELDS = (*CATEGORY_FIELDS, "institution")
+#: what a confirmed returning visitor may change at the kiosk (never the ID number)
+CONTACT_FIELDS = ("name", "email", "phone")
 
 
 class UnreadableData(LoketError):
@@ -102,7 +104,9 @@ def find_by_hash(
     query = (
         sa.select(visitors)
         .where(visitors.c.unit_id == unit_id, condition)
-        .order_by(visitors.c.last_visit_at.desc(), visitors.c.id.desc())
+        .order_by(  # a record awaiting review never stands in for the one on file
+            visitors.c.needs_review, visitors.c.last_visit_at.desc(), visitors.c.id.desc()
+        )
         .limit(1)
     )
     return conn.execute(query).mappings().first()
@@ -118,8 +122,13 @@ def create_visitor(
     id_type: str | None,
     id_hash: str | None,
     now: datetime | None = None,
+    review_of: int | None = None,
 ) -> int:
-    """Insert a visitor, then encrypt the identity bound to the new row id."""
+    """Insert a visitor, then encrypt the identity bound to the new row id.
+
+    ``review_of``: the visitor on file whose ID number this one reused with other
+    contact values; the new record is flagged ``needs_review``.
+    """
     moment = now or utcnow()
     visitor_id = inserted_id(
         conn.execute(
@@ -128,6 +137,8 @@ def create_visitor(
                 created_at=moment,
                 updated_at=moment,
                 last_visit_at=moment,
+                needs_review=review_of is not None,
+                review_of=review_of,
                 **{f: profile.get(f) for f in PROFILE_FIELDS},
             )
         )
@@ -159,6 +170,11 @@ def write_identity(
     conn.execute(sa.update(visitors).where(visitors.c.id == visitor_id).values(**values))
 
 
+def touch_visitor(conn: Connection, *, visitor_id: int, values: dict[str, Any]) -> None:
+    """Update a visitor's plain columns (last visit, categories)."""
+    conn.execute(sa.update(visitors).where(visitors.c.id == visitor_id).values(**values))
+
+
 def visitor_out(
     ring: KeyRing, row: RowMapping, *, visit_count: int | None = None
 ) -> dict[str, Any]:
@@ -170,6 +186,8 @@ def visitor_out(
         **{f: row[f] for f in PROFILE_FIELDS},
         "created_at": as_aware(row["created_at"]),
         "last_visit_at": as_aware(row["last_visit_at"]),
+        "needs_review": bool(row["needs_review"]),
+        "review_of": row["review_of"],
     }
     if visit_count is not None:
         out["visit_count"] = visit_count
@@ -177,8 +195,12 @@ def visitor_out(
 
 
 def prefill_of(row: RowMapping) -> dict[str, str | None]:
-    """The non-identifying answers a returning visitor need not type again."""
-    return {f: row[f] for f in PROFILE_FIELDS}
+    """The non-identifying answers a returning visitor need not type again.
+
+    Categories only: the institution's name identifies a person too well to be
+    shown to whoever types a NIK at a public kiosk.
+    """
+    return {f: row[f] for f in CATEGORY_FIELDS}
 
 
 def lookup(

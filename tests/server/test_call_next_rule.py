@@ -55,8 +55,9 @@ def test_another_counter_is_not_blocked(
             json={"service_ids": [unit.service_ids[0]]},
             headers=staff,
         )
-    assert client.post(f"/api/v1/counters/{c1}/call-next", headers=staff).json()["id"] == first["id"]
     assert (
-        client.post(f"/api/v1/counters/{c2}/call-next", headers=staff).json()["id"]
-        == second["id"]
+        client.post(f"/api/v1/counters/{c1}/call-next", headers=staff).json()["id"] == first["id"]
+    )
+    assert (
+        client.post(f"/api/v1/counters/{c2}/call-next", headers=staff).json()["id"] == second["id"]
     )

@@ -1,0 +1,73 @@
+"""The look-up budget: how often one device, and one NIK or e-mail, may be looked up.
+
+The kiosk's returning-visitor look-up answers "is this NIK known?", so without a
+bound it is an oracle. :class:`LookupLimiter` keeps a sliding window per caller
+(device or staff user) and per identifier (its keyed hash, never the value) in
+memory, like the login throttle: a restart clears it. A refused look-up says
+how many seconds to wait; the first refusal of a caller in a window asks for a
+staff alert (``alert``), later ones in the same window do not.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from server.privacy.settings import PrivacySettings
+
+
+@dataclass(frozen=True)
+class Verdict:
+    allowed: bool
+    retry_after: int = 0  # whole seconds until a look-up would be allowed again
+    limited_by: str | None = None  # "device" or "identifier"
+    alert: bool = False  # the caller just went over its budget: tell staff once
+
+
+class LookupLimiter:
+    """Sliding-window budgets per caller and per identifier (thread-safe)."""
+
+    def __init__(
+        self, settings: PrivacySettings, *, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.device_limit = settings.lookup_device_limit
+        self.device_window = settings.lookup_device_window_seconds
+        self.identifier_limit = settings.lookup_identifier_limit
+        self.identifier_window = settings.lookup_identifier_window_seconds
+        self._clock = clock
+        self._seen: dict[str, deque[float]] = defaultdict(deque)
+        self._alerted_until: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, key: str, window: float, now: float) -> deque[float]:
+        stamps = self._seen[key]
+        while stamps and now - stamps[0] >= window:
+            stamps.popleft()
+        return stamps
+
+    def check(self, *, caller: str, identifier: str) -> Verdict:
+        """Count one look-up by ``caller`` for ``identifier`` if the budgets allow it."""
+        now = self._clock()
+        with self._lock:
+            mine = self._recent("caller:" + caller, self.device_window, now)
+            if len(mine) >= self.device_limit:
+                alert = self._alerted_until.get(caller, 0.0) <= now
+                if alert:
+                    self._alerted_until[caller] = mine[0] + self.device_window
+                wait = mine[0] + self.device_window - now
+                return Verdict(False, _seconds(wait), "device", alert)
+            theirs = self._recent("id:" + identifier, self.identifier_window, now)
+            mine.append(now)  # probing one identifier still spends the caller's budget
+            if len(theirs) >= self.identifier_limit:
+                wait = theirs[0] + self.identifier_window - now
+                return Verdict(False, _seconds(wait), "identifier")
+            theirs.append(now)
+            return Verdict(True)
+
+
+def _seconds(wait: float) -> int:
+    return max(1, math.ceil(wait))
