@@ -18,14 +18,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 from sqlalchemy.exc import IntegrityError
 
 from server.db.database import Database
-from server.db.privacy_schema import id_photos, visitors, visits
 from server.errors import Conflict
-from server.privacy import audit
 from server.privacy.crypto import KeyRing, context
 from server.privacy.visitors import (
     CONTACT_FIELDS,
@@ -37,8 +34,9 @@ from server.privacy.visitors import (
     touch_visitor,
     write_identity,
 )
-from server.store import tickets, units
-from server.store.common import Actor, first_row, inserted_id, utcnow
+from server.store import audit, tickets, units
+from server.store import visitors as store
+from server.store.common import Actor, utcnow
 
 
 @dataclass(frozen=True)
@@ -69,7 +67,7 @@ def find_registration(
     conn: Connection, *, unit_id: int, client_request_id: str
 ) -> Registered | None:
     """The registration already stored for this request id, if any."""
-    visit = first_row(conn, visits, unit_id=unit_id, client_request_id=client_request_id)
+    visit = store.visit_by_request(conn, unit_id=unit_id, client_request_id=client_request_id)
     if visit is None or visit["ticket_id"] is None:
         return None
     ticket = tickets.get_ticket(conn, unit_id=unit_id, ticket_id=visit["ticket_id"])
@@ -82,7 +80,7 @@ def _confirmed_visitor(
     """The returning visitor the kiosk confirmed, if the ID typed now is theirs."""
     if reg.returning_visitor_id is None:
         return None
-    row = first_row(conn, visitors, id=reg.returning_visitor_id, unit_id=unit_id)
+    row = store.visitor_in_unit(conn, unit_id=unit_id, visitor_id=reg.returning_visitor_id)
     return row if row is not None and row["id_hash"] == id_hash else None
 
 
@@ -157,24 +155,23 @@ def register(
         )
         changed = []
     unit = units.get_unit(conn, unit_id=unit_id)
-    visit_id = inserted_id(
-        conn.execute(
-            sa.insert(visits).values(
-                unit_id=unit_id,
-                visitor_id=visitor_id,
-                service_id=reg.service_id,
-                day=tickets.local_day(moment, unit["timezone"]),
-                created_at=moment,
-                client_request_id=reg.client_request_id,
-                language=reg.language,
-                notice_version=reg.notice_version,
-                consent_at=moment,
-                photo_consent=reg.photo_consent,
-                purpose=v.get("purpose"),
-                id_type=id_type,
-                **{f: v.get(f) for f in PROFILE_FIELDS if f != "institution"},
-            )
-        )
+    visit_id = store.insert_visit(
+        conn,
+        unit_id=unit_id,
+        values={
+            "visitor_id": visitor_id,
+            "service_id": reg.service_id,
+            "day": tickets.local_day(moment, unit["timezone"]),
+            "created_at": moment,
+            "client_request_id": reg.client_request_id,
+            "language": reg.language,
+            "notice_version": reg.notice_version,
+            "consent_at": moment,
+            "photo_consent": reg.photo_consent,
+            "purpose": v.get("purpose"),
+            "id_type": id_type,
+            **{f: v.get(f) for f in PROFILE_FIELDS if f != "institution"},
+        },
     )
     ticket, created = tickets.issue_ticket(
         conn,
@@ -192,7 +189,7 @@ def register(
             "This client_request_id was already used for a ticket without a registration.",
             code="request_id_reused",
         )
-    conn.execute(sa.update(visits).where(visits.c.id == visit_id).values(ticket_id=ticket["id"]))
+    store.set_visit_ticket(conn, visit_id=visit_id, ticket_id=ticket["id"])
     if reg.photo_jpeg is not None and reg.photo_consent:
         store_photo(
             conn,
@@ -227,20 +224,14 @@ def store_photo(
     jpeg: bytes,
     now: datetime,
 ) -> int:
-    photo_id = inserted_id(
-        conn.execute(
-            sa.insert(id_photos).values(
-                unit_id=unit_id, visit_id=visit_id, visitor_id=visitor_id, created_at=now
-            )
-        )
+    photo_id = store.insert_photo(
+        conn, unit_id=unit_id, visit_id=visit_id, visitor_id=visitor_id, now=now
     )
-    conn.execute(
-        sa.update(id_photos)
-        .where(id_photos.c.id == photo_id)
-        .values(
-            key_id=ring.active_id,
-            photo_ct=ring.encrypt(jpeg, aad=context("id_photos", "photo", photo_id)),
-        )
+    store.set_photo(
+        conn,
+        photo_id=photo_id,
+        key_id=ring.active_id,
+        photo_ct=ring.encrypt(jpeg, aad=context("id_photos", "photo", photo_id)),
     )
     return photo_id
 

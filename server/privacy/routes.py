@@ -32,8 +32,7 @@ from server.api.views import ticket_out
 from server.db.database import Database
 from server.domain.identity import IdentityError, validate_nik
 from server.errors import InvalidInput, NotFound, TooManyRequests
-from server.privacy import audit, subject
-from server.privacy import visitors as store
+from server.privacy import subject, visitors
 from server.privacy.crypto import KeyRing
 from server.privacy.form import (
     EMAIL_RE,
@@ -55,9 +54,9 @@ from server.privacy.schemas import (
     SearchIn,
 )
 from server.privacy.settings import PrivacySettings, get_privacy_settings
-from server.store import erasure, lookups, tickets, units
+from server.store import audit, erasure, lookups, tickets, units
 from server.store.accounts import Principal
-from server.store.common import utcnow
+from server.store.common import as_aware, utcnow
 
 router = APIRouter(tags=["guestbook"])
 MAX_PHOTO_BYTES = 150 * 1024  # base64 of it must fit the 256 KiB body limit
@@ -238,7 +237,7 @@ def lookup(
     identifier = ring.lookup_hash("nik", nik) if nik else ring.lookup_hash("email", email or "")
     _spend_lookup(limiter, principal, db, identifier=identifier)
     with db.write() as conn:
-        row = store.lookup(
+        row = visitors.lookup(
             conn,
             ring=ring,
             unit_id=principal.unit_id,
@@ -248,12 +247,12 @@ def lookup(
         )
         if row is None:
             raise NotFound("No visitor matches.", code="visitor_not_found")
-        masked = store.masked_identity(store.decrypt_identity(ring, row))
+        masked = visitors.masked_identity(visitors.decrypt_identity(ring, row))
     # the least a visitor needs to recognise themselves: the masked name only
     return {
         "visitor_id": row["id"],
         "masked": {"name": masked["name"]},
-        "prefill": store.prefill_of(row),
+        "prefill": visitors.prefill_of(row),
     }
 
 
@@ -316,7 +315,7 @@ def search_visitors(
     elif not body.name:
         raise _invalid({"name": "required"})
     with db.write() as conn:
-        rows = store.search(
+        rows = visitors.search(
             conn,
             ring=ring,
             unit_id=principal.unit_id,
@@ -326,7 +325,9 @@ def search_visitors(
             name=body.name,
         )
         out = [
-            store.visitor_out(ring, r, visit_count=store.visit_count(conn, visitor_id=r["id"]))
+            visitors.visitor_out(
+                ring, r, visit_count=visitors.visit_count(conn, visitor_id=r["id"])
+            )
             for r in rows
         ]
     return out
@@ -340,8 +341,8 @@ def get_visitor(
         row = subject.open_visitor(
             conn, unit_id=principal.unit_id, visitor_id=visitor_id, actor=actor_of(principal)
         )
-        out = store.visitor_out(
-            ring, row, visit_count=store.visit_count(conn, visitor_id=row["id"])
+        out = visitors.visitor_out(
+            ring, row, visit_count=visitors.visit_count(conn, visitor_id=row["id"])
         )
     return out
 
@@ -414,7 +415,7 @@ def correct(
             actor=actor_of(principal),
             reason=body.reason,
         )
-        out = store.visitor_out(ring, row)
+        out = visitors.visitor_out(ring, row)
     return out
 
 
@@ -449,4 +450,18 @@ def audit_entries(
         rows = audit.list_entries(
             conn, unit_id=principal.unit_id, visitor_id=visitor_id, action=action, limit=limit
         )
-    return [audit.entry_out(r) for r in rows]
+    return [_audit_entry(r) for r in rows]
+
+
+def _audit_entry(row: Any) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "at": as_aware(row["at"]),
+        "user_id": row["user_id"],
+        "device_id": row["device_id"],
+        "action": row["action"],
+        "visitor_id": row["visitor_id"],
+        "visit_id": row["visit_id"],
+        "fields": row["fields"].split(",") if row["fields"] else [],
+        "reason": row["reason"],
+    }
