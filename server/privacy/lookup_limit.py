@@ -42,6 +42,7 @@ class LookupLimiter:
         self._seen: dict[str, deque[float]] = defaultdict(deque)
         self._alerted_until: dict[str, float] = {}
         self._lock = threading.Lock()
+        self._checks = 0
 
     def _recent(self, key: str, window: float, now: float) -> deque[float]:
         stamps = self._seen[key]
@@ -53,6 +54,9 @@ class LookupLimiter:
         """Count one look-up by ``caller`` for ``identifier`` if the budgets allow it."""
         now = self._clock()
         with self._lock:
+            self._checks += 1
+            if self._checks % SWEEP_EVERY == 0:
+                self._sweep(now)
             mine = self._recent("caller:" + caller, self.device_window, now)
             if len(mine) >= self.device_limit:
                 alert = self._alerted_until.get(caller, 0.0) <= now
@@ -67,6 +71,17 @@ class LookupLimiter:
                 return Verdict(False, _seconds(wait), "identifier")
             theirs.append(now)
             return Verdict(True)
+
+    def _sweep(self, now: float) -> None:
+        """Forget callers and identifiers with nothing left in their window (bounded memory)."""
+        window = max(self.device_window, self.identifier_window)
+        for key in [k for k, v in self._seen.items() if not v or now - v[-1] >= window]:
+            del self._seen[key]
+        for key in [k for k, until in self._alerted_until.items() if until <= now]:
+            del self._alerted_until[key]
+
+
+SWEEP_EVERY = 1000
 
 
 def _seconds(wait: float) -> int:
