@@ -22,11 +22,13 @@ from sqlalchemy.engine import Connection, RowMapping
 from sqlalchemy.exc import IntegrityError
 
 from server.db.database import Database
+from server.domain.guestbook import Outcome, registration_outcome
 from server.errors import Conflict
 from server.privacy.crypto import KeyRing, context
 from server.privacy.visitors import (
     CONTACT_FIELDS,
     PROFILE_FIELDS,
+    UnreadableData,
     create_visitor,
     decrypt_identity,
     find_by_hash,
@@ -117,31 +119,19 @@ def register(
     profile = {f: v.get(f) for f in PROFILE_FIELDS}
     confirmed = _confirmed_visitor(conn, unit_id=unit_id, reg=reg, id_hash=id_hash)
     on_file = confirmed or find_by_hash(conn, unit_id=unit_id, id_hash=id_hash)
+    previous: dict[str, str | None] = {}
     changed: list[str] = []
-    review_of: int | None = None
     if on_file is not None:
-        previous = decrypt_identity(ring, on_file)
+        try:
+            previous = decrypt_identity(ring, on_file)
+        except UnreadableData:  # never block the kiosk: keep it apart for staff instead
+            confirmed, previous = None, {f: None for f in CONTACT_FIELDS}
         changed = [f for f in CONTACT_FIELDS if previous.get(f) != identity.get(f)]
-    if on_file is not None and (confirmed is not None or not changed):
-        visitor_id = on_file["id"]
-        extra: dict[str, object] = {"last_visit_at": moment}
-        if confirmed is not None:
-            changed += [f for f in PROFILE_FIELDS if on_file[f] != profile.get(f)]
-            extra.update(profile, updated_at=moment)
-        if changed:
-            write_identity(
-                conn,
-                ring=ring,
-                visitor_id=visitor_id,
-                identity={**previous, **{f: identity[f] for f in CONTACT_FIELDS}},
-                id_type=on_file["id_type"],
-                id_hash=on_file["id_hash"],
-                extra=extra,
-            )
-        else:
-            touch_visitor(conn, visitor_id=visitor_id, values=extra)
-    else:
-        review_of = on_file["id"] if on_file is not None else None
+    outcome = registration_outcome(
+        on_file=on_file is not None, confirmed=confirmed is not None, changed=bool(changed)
+    )
+    review_of = on_file["id"] if on_file is not None and outcome == Outcome.REVIEW else None
+    if on_file is None or outcome in (Outcome.NEW, Outcome.REVIEW):
         visitor_id = create_visitor(
             conn,
             ring=ring,
@@ -154,6 +144,21 @@ def register(
             review_of=review_of,
         )
         changed = []
+    elif outcome == Outcome.UPDATE or confirmed is not None:
+        visitor_id = on_file["id"]
+        changed += [f for f in PROFILE_FIELDS if on_file[f] != profile.get(f)]
+        write_identity(
+            conn,
+            ring=ring,
+            visitor_id=visitor_id,
+            identity={**previous, **{f: identity[f] for f in CONTACT_FIELDS}},
+            id_type=on_file["id_type"],
+            id_hash=on_file["id_hash"],
+            extra={**profile, "updated_at": moment, "last_visit_at": moment},
+        )
+    else:  # JOIN without confirmation: nothing on file changes but the last visit
+        visitor_id = on_file["id"]
+        touch_visitor(conn, visitor_id=visitor_id, values={"last_visit_at": moment})
     unit = units.get_unit(conn, unit_id=unit_id)
     visit_id = store.insert_visit(
         conn,

@@ -197,3 +197,22 @@ def test_lookup_is_bounded_per_device_and_identifier_and_alerts_staff(
     assert payload_["lookup"] == {"limit": 20, "window_seconds": 600.0}
     assert payload_["device"]["kind"] == "kiosk" and payload_["device"]["name"]
     assert NIK not in str(payload_) and nik_for(100) not in str(payload_)
+
+
+def test_an_unreadable_record_on_file_never_blocks_the_kiosk(
+    client: TestClient, kiosk: dict[str, str], unit: Unit, staff: dict[str, str], db: Database
+) -> None:
+    from server.db.privacy_schema import visitors
+
+    first = _register(client, kiosk, registration_body(unit))
+    with db.write() as conn:  # a damaged ciphertext (tampering, a lost key)
+        conn.execute(
+            sa.update(visitors)
+            .where(visitors.c.id == first["visitor_id"])
+            .values(name_ct=b"\x01\x02broken-ciphertext-bytes-of-some-length-000000000")
+        )
+    second = client.post("/api/v1/registrations", json=registration_body(unit), headers=kiosk)
+    assert second.status_code == 201, second.text
+    assert second.json()["visitor_id"] != first["visitor_id"]
+    flagged = client.get(f"/api/v1/visitors/{second.json()['visitor_id']}", headers=staff).json()
+    assert flagged["needs_review"] is True and flagged["review_of"] == first["visitor_id"]
