@@ -312,7 +312,7 @@ def search_visitors(
     nik = email = None
     if body.nik or body.email:
         nik, email = _lookup_args(body.nik, body.email)
-    elif not body.name:
+    elif not body.name and not body.needs_review:
         raise _invalid({"name": "required"})
     with db.write() as conn:
         rows = visitors.search(
@@ -323,6 +323,7 @@ def search_visitors(
             nik=nik,
             email=email,
             name=body.name,
+            needs_review=body.needs_review,
         )
         out = [
             visitors.visitor_out(
@@ -412,6 +413,22 @@ def correct(
             unit_id=principal.unit_id,
             visitor_id=visitor_id,
             changes=changes,
+            actor=actor_of(principal),
+            reason=body.reason,
+        )
+        out = visitors.visitor_out(ring, row)
+    return out
+
+
+@router.post("/visitors/{visitor_id}/reviewed", dependencies=PERSONAL)
+def mark_reviewed(
+    visitor_id: PathId, body: ReasonIn, principal: StaffUser, db: DbDep, ring: RingDep
+) -> dict[str, Any]:
+    with db.write() as conn:
+        row = subject.mark_reviewed(
+            conn,
+            unit_id=principal.unit_id,
+            visitor_id=visitor_id,
             actor=actor_of(principal),
             reason=body.reason,
         )

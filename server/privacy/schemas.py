@@ -43,6 +43,7 @@ class SearchIn(BaseModel):
     nik: str | None = Field(default=None, max_length=40)
     email: str | None = Field(default=None, max_length=200)
     name: str | None = Field(default=None, min_length=2, max_length=200)
+    needs_review: bool = False  # list the records awaiting review instead
 
 
 PersonalField = Literal["name", "email", "phone", "id_number"]

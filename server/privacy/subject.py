@@ -324,3 +324,24 @@ def delete(
         fields=[*PERSONAL_FIELDS, "id_photos"],
         reason=reason,
     )
+
+
+def mark_reviewed(
+    conn: Connection, *, unit_id: int, visitor_id: int, actor: Actor, reason: str | None
+) -> RowMapping:
+    """Staff settled a record flagged ``needs_review`` (it stays a visitor of its own)."""
+    reason = checked_reason(reason)
+    row = get_visitor(conn, unit_id=unit_id, visitor_id=visitor_id, for_update=True)
+    store.update_visitor(
+        conn, visitor_id=visitor_id, values={"needs_review": False, "review_of": None}
+    )
+    audit.record(
+        conn,
+        unit_id=unit_id,
+        actor=actor,
+        action="review",
+        visitor_id=visitor_id,
+        reason=reason,
+        detail={"review_of": row["review_of"]},
+    )
+    return get_visitor(conn, unit_id=unit_id, visitor_id=visitor_id)

@@ -209,11 +209,14 @@ def search(
     nik: str | None = None,
     email: str | None = None,
     name: str | None = None,
+    needs_review: bool = False,
     limit: int = 50,
 ) -> list[RowMapping]:
-    """Staff search for a subject request: by NIK/e-mail hash, or by name in memory."""
+    """Staff search: by NIK/e-mail hash, by name in memory, or the records awaiting review."""
     found: list[RowMapping] = []
-    if nik or email:
+    if needs_review:
+        found = store.awaiting_review(conn, unit_id=unit_id, limit=limit)
+    elif nik or email:
         found = store.all_by_hash(
             conn,
             unit_id=unit_id,
@@ -239,7 +242,9 @@ def search(
         unit_id=unit_id,
         actor=actor,
         action="search",
-        fields=["id_number" if nik else "email" if email else "name"],
+        fields=[
+            "needs_review" if needs_review else "id_number" if nik else "email" if email else "name"
+        ],
         detail={"results": len(found)},
     )
     return found[:limit]

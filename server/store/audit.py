@@ -2,7 +2,7 @@
 
 Rows hold ids, field names and the reason staff typed — never a personal
 value. Actions: ``register``, ``lookup``, ``open``, ``search``, ``reveal``,
-``photo``, ``export``, ``correct``, ``delete``, ``purge``, ``rotate``, ``report``.
+``photo``, ``export``, ``correct``, ``review``, ``delete``, ``purge``, ``rotate``, ``report``.
 """
 
 from __future__ import annotations

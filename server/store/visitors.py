@@ -95,6 +95,17 @@ def with_names(conn: Connection, *, unit_id: int) -> Iterator[RowMapping]:
     yield from conn.execute(query).mappings()
 
 
+def awaiting_review(conn: Connection, *, unit_id: int, limit: int) -> list[RowMapping]:
+    """Visitors flagged ``needs_review``, newest first."""
+    query = (
+        sa.select(visitors)
+        .where(visitors.c.unit_id == unit_id, visitors.c.needs_review.is_(True))
+        .order_by(visitors.c.created_at.desc(), visitors.c.id.desc())
+        .limit(limit)
+    )
+    return list(conn.execute(query).mappings())
+
+
 def of_unit(conn: Connection, *, unit_id: int) -> list[RowMapping]:
     query = sa.select(visitors).where(visitors.c.unit_id == unit_id).order_by(visitors.c.id)
     return list(conn.execute(query).mappings())

@@ -74,6 +74,20 @@ def test_unconfirmed_registration_cannot_rewrite_a_known_visitor(
     # the same person typing the same values again simply gets a new visit
     third = _register(client, kiosk, registration_body(unit))
     assert third["visitor_id"] == first["visitor_id"]
+    # staff find the records awaiting review and settle them (with a reason)
+    listed = client.post("/api/v1/visitors/search", json={"needs_review": True}, headers=staff)
+    assert [v["id"] for v in listed.json()] == [second["visitor_id"]]
+    for value in ("Penyusup", "budi@evil.example", "081300000001"):
+        assert value not in listed.text  # masked, like every search result
+    url = f"/api/v1/visitors/{second['visitor_id']}/reviewed"
+    assert client.post(url, json={}, headers=staff).status_code == 422
+    settled = client.post(url, json={"reason": "pengunjung berbeda"}, headers=staff)
+    assert settled.status_code == 200 and settled.json()["needs_review"] is False
+    assert (
+        client.post("/api/v1/visitors/search", json={"needs_review": True}, headers=staff).json()
+        == []
+    )
+    assert _audit_rows(db, "review")[0].reason == "pengunjung berbeda"
     registers = _audit_rows(db, "register")
     assert [r.visitor_id for r in registers] == [
         first["visitor_id"],
