@@ -6,6 +6,8 @@ bound it is an oracle. :class:`LookupLimiter` keeps a sliding window per caller
 memory, like the login throttle: a restart clears it. A refused look-up says
 how many seconds to wait; the first refusal of a caller in a window asks for a
 staff alert (``alert``), later ones in the same window do not.
+:func:`spend_lookup` applies it to one request: a 429 with a retry time, and
+the console alert (:mod:`server.store.lookups`) when a device goes over.
 """
 
 from __future__ import annotations
@@ -17,7 +19,11 @@ from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from server.db.database import Database
+from server.errors import TooManyRequests
 from server.privacy.settings import PrivacySettings
+from server.store import lookups
+from server.store.accounts import Principal
 
 
 @dataclass(frozen=True)
@@ -82,6 +88,33 @@ class LookupLimiter:
 
 
 SWEEP_EVERY = 1000
+
+
+def spend_lookup(
+    limiter: LookupLimiter, principal: Principal, db: Database, *, identifier: str
+) -> None:
+    """Count one look-up; 429 with a retry time when a budget is spent (and alert once)."""
+    caller = f"device:{principal.device_id}" if principal.device_id else f"user:{principal.user_id}"
+    verdict = limiter.check(caller=caller, identifier=identifier)
+    if verdict.allowed:
+        return
+    if verdict.alert:
+        with db.write() as conn:
+            lookups.alert_over_budget(
+                conn,
+                unit_id=principal.unit_id,
+                device_id=principal.device_id,
+                username=principal.username,
+                limit=limiter.device_limit,
+                window_seconds=limiter.device_window,
+            )
+    what = "this device" if verdict.limited_by == "device" else "this ID number or e-mail"
+    raise TooManyRequests(
+        f"Too many look-ups for {what}; try again in {verdict.retry_after} seconds.",
+        code="lookup_limited",
+        retry_after=verdict.retry_after,
+        limited_by=verdict.limited_by,
+    )
 
 
 def _seconds(wait: float) -> int:

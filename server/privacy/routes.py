@@ -29,9 +29,8 @@ from server.api.deps import (
 )
 from server.api.schemas import PathId, QueryId
 from server.api.views import ticket_out
-from server.db.database import Database
 from server.domain.identity import IdentityError, validate_nik
-from server.errors import InvalidInput, NotFound, TooManyRequests
+from server.errors import InvalidInput, NotFound
 from server.privacy import subject, visitors
 from server.privacy.crypto import KeyRing
 from server.privacy.form import (
@@ -43,7 +42,7 @@ from server.privacy.form import (
     validate_visitor,
 )
 from server.privacy.keys import key_file_for
-from server.privacy.lookup_limit import LookupLimiter
+from server.privacy.lookup_limit import LookupLimiter, spend_lookup
 from server.privacy.registration import Registration, register_once
 from server.privacy.schemas import (
     CorrectionIn,
@@ -54,8 +53,7 @@ from server.privacy.schemas import (
     SearchIn,
 )
 from server.privacy.settings import PrivacySettings, get_privacy_settings
-from server.store import audit, erasure, lookups, tickets, units
-from server.store.accounts import Principal
+from server.store import audit, erasure, tickets, units
 from server.store.common import as_aware, utcnow
 
 router = APIRouter(tags=["guestbook"])
@@ -202,40 +200,13 @@ def get_lookup_limiter(request: Request, privacy: PrivacyDep) -> LookupLimiter:
 LimiterDep = Annotated[LookupLimiter, Depends(get_lookup_limiter)]
 
 
-def _spend_lookup(
-    limiter: LookupLimiter, principal: Principal, db: Database, *, identifier: str
-) -> None:
-    """Count one look-up; 429 with a retry time when a budget is spent (and alert once)."""
-    caller = f"device:{principal.device_id}" if principal.device_id else f"user:{principal.user_id}"
-    verdict = limiter.check(caller=caller, identifier=identifier)
-    if verdict.allowed:
-        return
-    if verdict.alert:
-        with db.write() as conn:
-            lookups.alert_over_budget(
-                conn,
-                unit_id=principal.unit_id,
-                device_id=principal.device_id,
-                username=principal.username,
-                limit=limiter.device_limit,
-                window_seconds=limiter.device_window,
-            )
-    what = "this device" if verdict.limited_by == "device" else "this ID number or e-mail"
-    raise TooManyRequests(
-        f"Too many look-ups for {what}; try again in {verdict.retry_after} seconds.",
-        code="lookup_limited",
-        retry_after=verdict.retry_after,
-        limited_by=verdict.limited_by,
-    )
-
-
 @router.post("/visitors/lookup", dependencies=PERSONAL)
 def lookup(
     body: LookupIn, principal: KioskOrStaff, db: DbDep, ring: RingDep, limiter: LimiterDep
 ) -> dict[str, Any]:
     nik, email = _lookup_args(body.nik, body.email)
     identifier = ring.lookup_hash("nik", nik) if nik else ring.lookup_hash("email", email or "")
-    _spend_lookup(limiter, principal, db, identifier=identifier)
+    spend_lookup(limiter, principal, db, identifier=identifier)
     with db.write() as conn:
         row = visitors.lookup(
             conn,
