@@ -1,7 +1,7 @@
 """Visitors registered at a kiosk with a known ID but new contact values await staff review.
 
 Revision ID: 0004
-Revises: 0009 (written on 0003; re-chained after main gained 0009)
+Revises: 0006 (written on 0003; re-chained after the head of main, 0003 → 0009 → 0006)
 Create Date: 2026-12-01
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-down_revision = "0009"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
