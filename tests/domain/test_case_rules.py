@@ -45,7 +45,9 @@ def test_skip_is_refused_naming_allowed_steps() -> None:
 
 def test_repeat_is_refused() -> None:
     with pytest.raises(StepRefused) as caught:
-        check_step(REC, ["form_received", "form_complete"], "form_complete", role="staff", values={})
+        check_step(
+            REC, ["form_received", "form_complete"], "form_complete", role="staff", values={}
+        )
     assert caught.value.reason == "repeat"
     assert caught.value.allowed == ["examiner_assigned"]
 
@@ -69,7 +71,9 @@ def test_wrong_role_and_bad_fields() -> None:
 
 def test_closed_case_takes_nothing() -> None:
     with pytest.raises(StepRefused) as caught:
-        check_step(REC, ["form_received", "statistik_khusus", "closed"], "closed", role="staff", values={})
+        check_step(
+            REC, ["form_received", "statistik_khusus", "closed"], "closed", role="staff", values={}
+        )
     assert caught.value.reason == "closed"
 
 
