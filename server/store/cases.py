@@ -677,3 +677,39 @@ def units_with_open_cases(conn: Connection) -> list[tuple[int, str]]:
         .order_by(units_table.c.id)
     )
     return [(r.id, r.timezone) for r in conn.execute(query)]
+
+
+def queue_ticket_copy(
+    conn: Connection,
+    *,
+    ring: KeyRing,
+    unit_id: int,
+    ticket: RowMapping,
+    email: str,
+    language: str,
+    base_url: str,
+    now: datetime,
+) -> int:
+    """Queue the kiosk's e-mail copy of a ticket (number, service, tracking link)."""
+    unit = units.get_unit(conn, unit_id=unit_id)
+    service = units.get_service(conn, unit_id=unit_id, service_id=ticket["service_id"])
+    lang = language if language in ("id", "en") else "id"
+    message = compose(
+        "ticket_copy",
+        lang,
+        office=office_of(unit),
+        link=tracking_link(base_url, ticket["tracking_token"]),
+        number=ticket["number"],
+        service=service["name_en" if lang == "en" else "name_id"],
+    )
+    return mail_outbox.enqueue(
+        conn,
+        ring=ring,
+        unit_id=unit_id,
+        to=email,
+        language=lang,
+        template="ticket_copy",
+        message=message,
+        ticket_id=ticket["id"],
+        now=now,
+    )
