@@ -25,6 +25,7 @@ from server.db.cases_schema import attachments, case_steps, cases, complaints
 from server.db.privacy_schema import visitors, visits
 from server.db.schema import units as units_table
 from server.domain import cases as rules
+from server.domain.request_form import validate_form
 from server.domain.workdays import WorkCalendar, add_working_days, clock_state, working_days_left
 from server.errors import Conflict, Forbidden, IllegalTransition, InvalidInput, NotFound
 from server.i18n import t
@@ -199,6 +200,16 @@ def open_case(
             phone=contact.phone or given.phone,
         )
         lang = language or visit_lang
+    if form is not None:
+        form, problems = validate_form(form)
+        if problems:
+            raise InvalidInput(
+                "Some request form fields are missing or invalid: "
+                + ", ".join(sorted(problems))
+                + ".",
+                code="form_fields",
+                fields=problems,
+            )
     moment = at or ctx.now
     if moment > ctx.now + FUTURE_SLACK:
         raise InvalidInput("A case cannot be opened in the future.", code="date_in_future")

@@ -354,3 +354,87 @@ def test_attachments_checked_and_encrypted(
     client.cookies.clear()  # the sign-in above left a session cookie
     assert client.get(f"{url}/{aid}").status_code == 401
     assert client.get(f"/static/../attachments/1/{aid}.bin").status_code == 404
+
+
+def test_request_form_is_validated_and_only_revealed_with_a_reason(
+    client: TestClient, staff: dict[str, str], db: Database
+) -> None:
+    definition = client.get(f"{API}/cases/form", headers=staff).json()
+    assert any(f["name"] == "method" and f["required"] for f in definition["fields"])
+    before = count(db, cases)
+    bad = client.post(
+        f"{API}/cases",
+        json={"kind": "recommendation", "form": {"title": "x", "year": "soon"}},
+        headers=staff,
+    )
+    assert bad.status_code == 422
+    assert bad.json()["error"]["fields"]["year"] == "not_a_number"
+    assert count(db, cases) == before
+    form = {"title": "Survei Pasar", "year": 2026, "method": "survey", "organiser_agency": "Dinas"}
+    r = client.post(
+        f"{API}/cases",
+        json={
+            "kind": "recommendation",
+            "form": form,
+            "contact": {"phone": "0812 3456 7890", "name": "Ani"},
+        },
+        headers=staff,
+    )
+    assert r.status_code == 201
+    case = r.json()
+    assert case["has_form"] is True and case["contact"]["name"] != "Ani"
+    with db.read() as conn:
+        raw = conn.execute(sa.select(cases.c.form_ct).where(cases.c.id == case["id"])).scalar()
+    assert b"Survei Pasar" not in bytes(raw)
+    assert (
+        client.post(
+            f"{API}/cases/{case['id']}/reveal", json={"reason": ""}, headers=staff
+        ).status_code
+        == 422
+    )
+    shown = client.post(
+        f"{API}/cases/{case['id']}/reveal", json={"reason": "telepon pemohon"}, headers=staff
+    ).json()
+    assert shown["form"]["title"] == "Survei Pasar"
+    assert shown["contact"]["name"] == "Ani"
+    assert shown["whatsapp_url"].startswith("https://wa.me/6281234567890?text=")
+    with db.read() as conn:
+        audited = conn.execute(
+            sa.text("SELECT action, reason FROM audit_log WHERE action = 'case_reveal'")
+        ).all()
+    assert [(a.action, a.reason) for a in audited] == [("case_reveal", "telepon pemohon")]
+
+
+def test_mark_case_rated_completes_the_rating_step(
+    client: TestClient, unit: Unit, staff: dict[str, str], db: Database
+) -> None:
+    from server.store.cases import mark_case_rated
+
+    admin = login(client)
+    ticket_id = serve_rekomendasi(client, unit, staff)
+    cid = client.post(
+        f"{API}/cases", json={"kind": "recommendation", "ticket_id": ticket_id}, headers=staff
+    ).json()["id"]
+    with db.write() as conn:
+        assert mark_case_rated(conn, ticket_id=ticket_id, at=datetime.now(UTC)) is False  # not yet
+    step(client, staff, cid, "form_complete")
+    step(client, admin, cid, "examiner_assigned", values={"examiner": "Budi"})
+    step(
+        client,
+        staff,
+        cid,
+        "letter_drafted",
+        values={"letter_number": "B-1", "letter_date": "2026-04-01", "outcome": "layak"},
+    )
+    step(client, staff, cid, "sent_romantik", values={"romantik_ref": "R-1"})
+    step(client, staff, cid, "visitor_contacted")
+    with db.write() as conn:
+        assert mark_case_rated(conn, ticket_id=ticket_id, at=datetime.now(UTC)) is True
+    with db.write() as conn:
+        assert (
+            mark_case_rated(conn, ticket_id=ticket_id, at=datetime.now(UTC)) is False
+        )  # never twice
+        assert mark_case_rated(conn, ticket_id=ticket_id + 999, at=datetime.now(UTC)) is False
+    detail = client.get(f"{API}/cases/{cid}", headers=staff).json()
+    assert detail["current_step"] == "rated"
+    assert [n["step"] for n in detail["allowed_next"]] == ["closed"]

@@ -31,7 +31,7 @@ def open_case(server: WebServer, token: str, **extra: Any) -> dict[str, Any]:
             json={
                 "kind": "recommendation",
                 "title": "Survei Rahasia Dinas",
-                "form": {"title": "Survei Rahasia Dinas", "year": 2026},
+                "form": {"title": "Survei Rahasia Dinas", "year": 2026, "method": "survey", "organiser_agency": "Dinas Kesehatan"},
                 "contact": {
                     "name": SECRET_VALUES[0],
                     "email": SECRET_VALUES[1],

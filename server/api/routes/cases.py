@@ -27,6 +27,7 @@ from server.api.schemas.cases import (
     FieldOut,
     KindOut,
     NextStepOut,
+    RequestFormOut,
     RevealIn,
     RevealOut,
     StepIn,
@@ -34,6 +35,7 @@ from server.api.schemas.cases import (
 )
 from server.config import Settings
 from server.domain import cases as rules
+from server.domain.request_form import form_definition
 from server.files import attachments as files
 from server.i18n import normalise_language, t
 from server.privacy import audit
@@ -164,6 +166,12 @@ def case_out(
 
 def _role(principal: Principal) -> str:
     return str(principal.role)
+
+
+@router.get("/cases/form")
+def request_form(principal: StaffUser) -> RequestFormOut:
+    """The request form's fields (kept as data in server/domain/data/request_form.json)."""
+    return RequestFormOut.model_validate(form_definition())
 
 
 @router.get("/cases/kinds")

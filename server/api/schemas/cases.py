@@ -196,3 +196,18 @@ class DueOut(BaseModel):
 
 class ReminderOut(BaseModel):
     queued: int
+
+
+class FormFieldOut(BaseModel):
+    name: str
+    type: str
+    required: bool = False
+    max: int | None = None
+    min: int | None = None
+    choices: list[str] = Field(default_factory=list)
+
+
+class RequestFormOut(BaseModel):
+    version: str
+    note: str
+    fields: list[FormFieldOut]
