@@ -21,6 +21,8 @@ DEFAULT_UNIT_SETTINGS: dict[str, Any] = {
     "running_text": "",
     "complaint_channels": [],
     "counter_area": "",
+    # issue 11: {"clock_start_step": "form_received"|"form_complete", "staff_emails": {username: address}}
+    "cases": {},
 }
 
 

@@ -438,3 +438,20 @@ def test_mark_case_rated_completes_the_rating_step(
     detail = client.get(f"{API}/cases/{cid}", headers=staff).json()
     assert detail["current_step"] == "rated"
     assert [n["step"] for n in detail["allowed_next"]] == ["closed"]
+
+
+def test_clock_may_start_when_the_form_is_complete(
+    client: TestClient, unit: Unit, staff: dict[str, str], db: Database
+) -> None:
+    from server.store import units
+
+    with db.write() as conn:
+        units.update_unit_settings(
+            conn, unit_id=unit.id, changes={"cases": {"clock_start_step": "form_complete"}}
+        )
+    case = client.post(f"{API}/cases", json={"kind": "recommendation"}, headers=staff).json()
+    assert case["due_date"] is None
+    step(client, staff, case["id"], "revision_needed", values={"missing": "x"})
+    step(client, staff, case["id"], "revision_received")
+    done = step(client, staff, case["id"], "form_complete").json()
+    assert done["due_date"] is not None

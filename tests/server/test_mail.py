@@ -328,3 +328,47 @@ def test_kiosk_ticket_copy_and_case_mail_reach_the_visitor(
 def test_unit_says_mail_is_off_without_smtp(client: TestClient, unit: Unit) -> None:
     kiosk = {"Authorization": f"Bearer {unit.kiosk_token}"}
     assert client.get(f"{API}/unit", headers=kiosk).json()["mail_enabled"] is False
+
+
+def test_daily_reminder_once_per_staff_member(
+    mail_client: TestClient, unit: Unit, db: Database, port: int
+) -> None:
+    from datetime import date
+
+    import sqlalchemy as sa
+
+    from server.db.cases_schema import cases
+    from server.store import units
+
+    with db.write() as conn:
+        units.update_unit_settings(
+            conn, unit_id=unit.id, changes={"cases": {"staff_emails": {"siti": "siti@bps.test"}}}
+        )
+    inbox = Inbox()
+    controller = smtp(port, inbox)
+    try:
+        staff = login(mail_client, "siti", "staff-password-1")
+        admin = login(mail_client)
+        late = mail_client.post(
+            f"{API}/cases", json={"kind": "recommendation", "title": "Lama"}, headers=staff
+        ).json()
+        mail_client.post(
+            f"{API}/cases", json={"kind": "recommendation", "title": "Baru"}, headers=staff
+        )
+        with db.write() as conn:
+            conn.execute(
+                sa.update(cases)
+                .where(cases.c.id == late["id"])
+                .values(clock_start=date(2025, 1, 6), due_date=date(2025, 2, 19))
+            )
+        first = mail_client.post(f"{API}/mail/reminders", headers=admin)
+        assert first.json() == {"queued": 1}
+        assert mail_client.post(f"{API}/mail/reminders", headers=admin).json() == {"queued": 0}
+        wait_for(lambda: any(m["To"] == "siti@bps.test" for m in inbox.messages))
+        reminder = next(m for m in inbox.messages if m["To"] == "siti@bps.test")
+        text, _ = body_text(reminder)
+        assert f"#{late['id']}" in text and "2025-02-19" in text
+        assert "Baru" not in text  # only cases near or past due
+        assert mail_client.post(f"{API}/mail/reminders", headers=staff).status_code == 403
+    finally:
+        controller.stop()
