@@ -67,6 +67,7 @@ class KindDef:
     complaint: bool = False
     first_response_days: int | None = None
     service_codes: tuple[str, ...] = ()
+    requires_email: bool = False
 
     def step(self, code: str) -> StepDef:
         return self.steps[code]
@@ -116,6 +117,7 @@ def parse_kinds(data: dict[str, Any]) -> dict[str, KindDef]:
             complaint=bool(raw.get("complaint", False)),
             first_response_days=raw.get("first_response_days"),
             service_codes=tuple(raw.get("service_codes", ())),
+            requires_email=bool(raw.get("requires_email", False)),
         )
     return kinds
 
@@ -141,6 +143,11 @@ def kind_for_service(service_code: str) -> KindDef:
         if service_code in kind.service_codes:
             return kind
     return kinds()["service"]
+
+
+def requires_email(service_code: str) -> bool:
+    """Whether the service's kind needs an active e-mail (the recommendation does)."""
+    return any(service_code in k.service_codes and k.requires_email for k in kinds().values())
 
 
 def allowed_next(kind: KindDef, done: list[str]) -> list[str]:

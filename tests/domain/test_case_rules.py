@@ -83,3 +83,10 @@ def test_service_mapping_and_whatsapp() -> None:
     link = whatsapp_link("0812-3456-789", "Halo & terima kasih")
     assert link == "https://wa.me/628123456789?text=Halo%20%26%20terima%20kasih"
     assert whatsapp_link("12", "x") is None
+
+
+def test_recommendation_service_requires_an_email() -> None:
+    from server.domain.cases import requires_email
+
+    assert requires_email("rekomendasi") is True
+    assert requires_email("perpustakaan") is False
