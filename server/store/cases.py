@@ -31,6 +31,7 @@ from server.errors import Conflict, Forbidden, IllegalTransition, InvalidInput, 
 from server.i18n import t
 from server.mail.messages import Office, compose
 from server.privacy.crypto import DecryptError, KeyRing, context
+from server.privacy.form import EMAIL_RE, normalise_email
 from server.store import calendar, events, mail_outbox, tickets, units
 from server.store.common import as_aware, first_row, get_in_unit, inserted_id, utcnow
 
@@ -152,6 +153,30 @@ def _visit_contact(conn: Connection, ring: KeyRing, ticket: RowMapping) -> tuple
     return Contact(**values), language
 
 
+def check_contact(contact: Contact) -> Contact:
+    """Trimmed contact values; a malformed e-mail is 422 (a mail to it could never arrive)."""
+    email = normalise_email(contact.email) if contact.email and contact.email.strip() else None
+    if email is not None and not EMAIL_RE.match(email):
+        raise InvalidInput(
+            "The e-mail address is not valid.",
+            code="invalid_field",
+            fields={"contact.email": "email_invalid"},
+        )
+    name = (contact.name or "").strip() or None
+    phone = (contact.phone or "").strip() or None
+    return Contact(name=name, email=email, phone=phone)
+
+
+def check_moment(value: datetime | None) -> datetime | None:
+    """A step's date must say its time zone (``Z`` or ``+07:00``); naive is 422."""
+    if value is not None and value.tzinfo is None:
+        raise InvalidInput(
+            "Give the date with its time zone, e.g. 2026-03-02T09:00:00+07:00.",
+            code="date_without_timezone",
+        )
+    return value
+
+
 def tracking_link(base_url: str, token: str) -> str:
     return f"{base_url.rstrip('/')}/t/{token}"
 
@@ -173,12 +198,25 @@ def open_case(
     note: str | None = None,
     at: datetime | None = None,
     first_values: dict[str, Any] | None = None,
+    complaint: bool = False,
 ) -> int:
-    """Open a case (from a served ticket or directly) and take its first step."""
+    """Open a case (from a served ticket or directly) and take its first step.
+
+    Complaint kinds are opened only by :func:`server.store.complaints.file_complaint`
+    (``complaint=True``), which records where the complaint came from.
+    """
     kind = kind_of(kind_code)
     ring = ctx.ring
     assert ring is not None
-    contact = contact or Contact()
+    contact = check_contact(contact or Contact())
+    if kind.complaint and not complaint:
+        raise InvalidInput("Record complaints through /complaints.", code="use_complaints")
+    if organiser_type not in (None, "government", "private"):
+        raise InvalidInput(
+            "organiser_type must be government or private.",
+            code="invalid_field",
+            fields={"organiser_type": "not_a_choice"},
+        )
     lang = language or "id"
     token = new_tracking_token()
     service_id = None
@@ -210,7 +248,7 @@ def open_case(
                 code="form_fields",
                 fields=problems,
             )
-    moment = at or ctx.now
+    moment = check_moment(at) or ctx.now
     if moment > ctx.now + FUTURE_SLACK:
         raise InvalidInput("A case cannot be opened in the future.", code="date_in_future")
     case_id = inserted_id(
@@ -282,7 +320,7 @@ def take_step(
         cleaned = rules.check_step(kind, _done(steps), step, role=role, values=values or {})
     except rules.StepRefused as exc:
         raise _refused(exc) from None
-    moment = at or ctx.now
+    moment = check_moment(at) or ctx.now
     opened = _aware(case["opened_at"])
     if moment < opened:
         raise InvalidInput(

@@ -78,6 +78,7 @@ def file_complaint(
         contact=None if anonymous else contact,
         language=language,
         title=f"{channel}{' ' + lapor_number if lapor_number else ''}",
+        complaint=True,
     )
     case = case_store.get_case(conn, unit_id=unit_id, case_id=case_id)
     ring = ctx.ring

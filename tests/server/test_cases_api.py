@@ -455,3 +455,25 @@ def test_clock_may_start_when_the_form_is_complete(
     step(client, staff, case["id"], "revision_received")
     done = step(client, staff, case["id"], "form_complete").json()
     assert done["due_date"] is not None
+
+
+def test_bad_case_input_is_422_and_stores_nothing(
+    client: TestClient, staff: dict[str, str], db: Database
+) -> None:
+    before = count(db, cases)
+    bodies = [
+        {"kind": "recommendation", "contact": {"email": "not-an-address"}},
+        {"kind": "recommendation", "organiser_type": "alien"},
+        {"kind": "recommendation", "at": "2026-03-02T09:00:00"},
+        {"kind": "complaint_info"},
+        {"kind": "recommendation", "at": "2999-01-01T00:00:00Z"},
+        {"kind": "recommendation", "ticket_id": 99999},
+    ]
+    codes = [client.post(f"{API}/cases", json=b, headers=staff).status_code for b in bodies]
+    assert codes == [422, 422, 422, 422, 422, 404]
+    assert count(db, cases) == before
+    cid = client.post(f"{API}/cases", json={"kind": "recommendation"}, headers=staff).json()["id"]
+    naive = step(client, staff, cid, "form_complete", at="2026-03-02T09:00:00")
+    assert naive.status_code == 422 and naive.json()["error"]["code"] == "date_without_timezone"
+    assert client.get(f"{API}/cases/99999", headers=staff).status_code == 404
+    assert step(client, staff, 99999, "form_complete").status_code == 404
