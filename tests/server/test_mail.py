@@ -372,3 +372,37 @@ def test_daily_reminder_once_per_staff_member(
         assert mail_client.post(f"{API}/mail/reminders", headers=staff).status_code == 403
     finally:
         controller.stop()
+
+
+def test_a_message_interrupted_mid_send_is_never_sent_again(
+    mail_settings: Settings, db: Database, unit: Unit, port: int
+) -> None:
+    from server.mail.messages import Office, compose
+    from server.mail.worker import MailWorker
+    from server.privacy.keys import key_file_for
+    from server.store import mail_outbox
+    from server.store.common import utcnow
+
+    ring = key_file_for(mail_settings.resolved_key_file).ring()
+    message = compose("ticket_copy", "id", office=Office("BPS"), number="R001", service="x")
+    with db.write() as conn:
+        mail_id = mail_outbox.enqueue(
+            conn, ring=ring, unit_id=unit.id, to="a@example.com", language="id",
+            template="ticket_copy", message=message,
+        )  # fmt: skip
+        claimed = mail_outbox.claim_due(conn, ring=ring, now=utcnow())
+    assert [c.id for c in claimed] == [mail_id] and claimed[0].to == "a@example.com"
+    # the process stops here, between claiming and recording the result
+    inbox = Inbox()
+    controller = smtp(port, inbox)
+    worker = MailWorker(db, mail_settings, lambda: ring)
+    try:
+        worker.start()
+        time.sleep(1.0)
+        assert inbox.messages == []
+        with db.read() as conn:
+            row = mail_outbox.list_mail(conn, unit_id=unit.id)[0]
+        assert row["status"] == "failed" and "interrupted" in row["last_error"]
+    finally:
+        worker.stop()
+        controller.stop()
