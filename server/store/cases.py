@@ -575,6 +575,19 @@ def _recompute_first_response(conn: Connection, *, unit_id: int, cal: WorkCalend
             )
 
 
+def with_clock(
+    conn: Connection, *, case: RowMapping, today: date, near_days: int
+) -> dict[str, Any]:
+    """One case with its working days left and clock state (as :func:`list_cases` gives them)."""
+    if case["status"] != "open":
+        return {**case, "days_left": None, "clock": "closed"}
+    if case["due_date"] is None:
+        return {**case, "days_left": None, "clock": "ok"}
+    cal = calendar.work_calendar(conn, unit_id=case["unit_id"])
+    left = working_days_left(today, case["due_date"], cal)
+    return {**case, "days_left": left, "clock": clock_state(left, near_days)}
+
+
 def list_cases(
     conn: Connection,
     *,

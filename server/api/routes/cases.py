@@ -103,14 +103,9 @@ def case_out(
     conn: Connection, *, ring: KeyRing, settings: Settings, unit_id: int, case_id: int, lang: str
 ) -> CaseOut:
     case = store.get_case(conn, unit_id=unit_id, case_id=case_id)
-    listed = store.list_cases(
-        conn,
-        unit_id=unit_id,
-        today=_today(conn, unit_id),
-        near_days=settings.case_near_limit_days,
-        status="all",
+    row = store.with_clock(
+        conn, case=case, today=_today(conn, unit_id), near_days=settings.case_near_limit_days
     )
-    row = next((r for r in listed if r["id"] == case_id), dict(case))
     kind = store.kind_of(case["kind"])
     steps = store.steps_of(conn, case_id=case_id)
     contact = store.contact_of(conn, ring=ring, case=case)
