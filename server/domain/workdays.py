@@ -24,9 +24,10 @@ MAX_DAYS = 3660  # a clock longer than ten years is an input error, not a plan
 
 
 @cache
-def package_holidays(year: int) -> dict[date, str]:
-    """National holidays and joint leave of ``year`` as the package lists them."""
-    table = holidays.country_holidays("ID", years=year, categories=CATEGORIES)
+def package_holidays(year: int, lang: str = "id") -> dict[date, str]:
+    """National holidays and joint leave of ``year`` as the package lists them (named in ``lang``)."""
+    language = "en_US" if lang == "en" else "id"
+    table = holidays.country_holidays("ID", years=year, categories=CATEGORIES, language=language)
     return {day: str(name) for day, name in sorted(table.items())}
 
 
@@ -93,13 +94,13 @@ class DayOff:
 
 
 def year_calendar(
-    year: int, calendar: WorkCalendar, names: dict[date, str] | None = None
+    year: int, calendar: WorkCalendar, names: dict[date, str] | None = None, lang: str = "id"
 ) -> list[DayOff]:
     """The year's days off: the package's (marked when the unit removed them) and the unit's."""
     names = names or {}
     rows = [
         DayOff(day, name, "package", removed=day in calendar.removed)
-        for day, name in package_holidays(year).items()
+        for day, name in package_holidays(year, lang).items()
     ]
     listed = {r.day for r in rows}
     rows += [

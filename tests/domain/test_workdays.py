@@ -82,3 +82,9 @@ def test_year_calendar_lists_package_and_unit_days() -> None:
 def test_refuses_absurd_lengths() -> None:
     with pytest.raises(ValueError):
         add_working_days(date(2026, 1, 1), -1, PLAIN)
+
+
+def test_holiday_names_in_both_languages() -> None:
+    assert package_holidays(2026)[date(2026, 3, 19)] == "Hari Suci Nyepi"
+    assert package_holidays(2026, "en")[date(2026, 3, 19)] == "Day of Silence"
+    assert set(package_holidays(2026)) == set(package_holidays(2026, "en"))

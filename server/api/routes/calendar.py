@@ -19,6 +19,7 @@ from server.api.schemas.cases import (
 )
 from server.domain.workdays import MAX_DAYS, add_working_days, year_calendar
 from server.errors import InvalidInput
+from server.i18n import normalise_language
 from server.store import calendar
 from server.store import cases as case_store
 from server.store.common import utcnow
@@ -34,7 +35,7 @@ def _year(year: int) -> int:
 
 
 @router.get("/calendar/{year}")
-def get_year(year: int, principal: StaffUser, db: DbDep) -> CalendarOut:
+def get_year(year: int, principal: StaffUser, db: DbDep, lang: str = "id") -> CalendarOut:
     _year(year)
     with db.read() as conn:
         cal = calendar.work_calendar(conn, unit_id=principal.unit_id)
@@ -48,7 +49,7 @@ def get_year(year: int, principal: StaffUser, db: DbDep) -> CalendarOut:
             CalendarDayOut(
                 day=d.day, name=names.get(d.day) or d.name, source=d.source, removed=d.removed
             )
-            for d in year_calendar(year, cal, names)
+            for d in year_calendar(year, cal, names, normalise_language(lang))
         ],
     )
 

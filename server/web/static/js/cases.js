@@ -202,7 +202,7 @@ async function fileComplaint(ev) {
 
 async function loadCalendar() {
   const year = Number($("#calendar-year").value);
-  const data = await api.get(`/calendar/${year}`);
+  const data = await api.get(`/calendar/${year}`, { lang: document.documentElement.lang });
   const body = $("#calendar-list tbody");
   body.replaceChildren();
   const admin = state.user && state.user.role === "admin";
