@@ -25,6 +25,8 @@ from server.db.cases_schema import attachments, case_steps, cases, complaints
 from server.db.privacy_schema import visitors, visits
 from server.db.schema import units as units_table
 from server.domain import cases as rules
+from server.domain.clock import local_day
+from server.domain.events import CASE_STEP
 from server.domain.request_form import validate_form
 from server.domain.workdays import WorkCalendar, add_working_days, clock_state, working_days_left
 from server.errors import Conflict, Forbidden, IllegalTransition, InvalidInput, NotFound
@@ -356,7 +358,7 @@ def take_step(
     unit = units.get_unit(conn, unit_id=unit_id)
     configured = (unit["settings"] or {}).get("cases", {}).get("clock_start_step")
     if case["clock_start"] is None and rules.starts_clock(kind, step, configured):
-        start = tickets.local_day(moment, unit["timezone"])
+        start = local_day(moment, unit["timezone"])
         changes["clock_start"] = start
         changes["due_date"] = add_working_days(
             start, case["due_days"], calendar.work_calendar(conn, unit_id=unit_id)
@@ -392,7 +394,7 @@ def _emit(
     events.emit(
         conn,
         unit_id=case["unit_id"],
-        type="case.step",
+        type=CASE_STEP,
         payload={
             "ticket": None,
             "case": {
@@ -494,7 +496,7 @@ def _last_data(conn: Connection, case_id: int, step: str) -> dict[str, Any]:
 
 
 def _local_date(moment: datetime, timezone: str) -> str:
-    return tickets.local_day(_aware(moment), timezone).isoformat()
+    return local_day(_aware(moment), timezone).isoformat()
 
 
 def recompute_due_dates(

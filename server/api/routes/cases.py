@@ -35,6 +35,7 @@ from server.api.schemas.cases import (
 )
 from server.config import Settings
 from server.domain import cases as rules
+from server.domain.clock import local_day
 from server.domain.request_form import form_definition
 from server.files import attachments as files
 from server.i18n import normalise_language, t
@@ -44,7 +45,7 @@ from server.privacy.masking import mask
 from server.privacy.routes import PERSONAL, RingDep
 from server.store import cases as store
 from server.store import complaints as complaint_store
-from server.store import tickets, units
+from server.store import units
 from server.store.accounts import Principal
 from server.store.common import utcnow
 
@@ -76,7 +77,7 @@ def _next_out(kind: rules.KindDef, code: str, lang: str) -> NextStepOut:
 
 def _today(conn: Connection, unit_id: int) -> date:
     unit = units.get_unit(conn, unit_id=unit_id)
-    return tickets.local_day(utcnow(), unit["timezone"])
+    return local_day(utcnow(), unit["timezone"])
 
 
 def summary_out(row: dict[str, Any] | RowMapping, lang: str) -> CaseSummaryOut:

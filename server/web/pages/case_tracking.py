@@ -12,9 +12,10 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
+from server.domain.clock import local_day
 from server.i18n import t
 from server.store import cases as store
-from server.store import tickets, units
+from server.store import units
 from server.store.common import as_aware, utcnow
 
 
@@ -28,7 +29,7 @@ def public_case_view(conn: Connection, *, token: str, lang: str) -> dict[str, An
     steps = [
         {
             "label": t(f"cases.step_{s['step']}", lang),
-            "date": tickets.local_day(as_aware(s["at"]) or utcnow(), zone).isoformat(),
+            "date": local_day(as_aware(s["at"]) or utcnow(), zone).isoformat(),
             "system": s["system"],
         }
         for s in store.steps_of(conn, case_id=case["id"])

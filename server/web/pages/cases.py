@@ -25,7 +25,7 @@ from server.i18n import catalog, normalise_language
 from server.privacy.keys import key_file_for
 from server.store import cases as store
 from server.store import complaints as complaint_store
-from server.store import tickets
+from server.store import queue_reads
 from server.store.common import utcnow
 from server.web.pages.queue import LANG_COOKIE, SECURITY_HEADERS, templates
 
@@ -96,7 +96,7 @@ async def public_complaint(
         )
     ring = key_file_for(settings.resolved_key_file).ring()
     with db.write() as conn:
-        ticket = tickets.get_by_tracking_token(conn, token=tracking_token[:64])
+        ticket = queue_reads.get_by_tracking_token(conn, token=tracking_token[:64])
         case = store.case_by_token(conn, token=tracking_token[:64])
         unit_id = ticket["unit_id"] if ticket else case["unit_id"] if case else None
         if unit_id is None:

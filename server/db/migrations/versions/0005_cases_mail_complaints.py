@@ -1,7 +1,7 @@
 """requests (cases), case steps, unit calendar, mail outbox, complaints, attachments
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0009 (assigned 0003; main already holds 0009)
 Create Date: 2026-12-01 22:00:00
 """
 
@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0003"
+# assigned down_revision 0003; re-chained onto 0009 (issue 16), which main already holds
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
