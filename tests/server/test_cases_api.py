@@ -502,3 +502,26 @@ def test_ticket_tracking_page_shows_its_case(
     assert tree.by_id("track-number").text()  # the ticket part is still there
     assert "Formulir permohonan diterima" in tree.by_id("track-case-steps").text()
     assert client.get("/t/unknown-token").status_code == 404
+
+
+def test_public_complaints_are_checked_and_limited(
+    client: TestClient, staff: dict[str, str], db: Database
+) -> None:
+    from server.db.cases_schema import complaints
+
+    case = client.post(f"{API}/cases", json={"kind": "recommendation"}, headers=staff).json()
+    path = case["tracking_url"].replace("http://loket.test", "") + "/complaint"
+    client.cookies.clear()
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    assert client.post(path, content="text=&lang=id", headers=form).status_code == 422
+    bad_mail = client.post(path, content="text=Lama&email=bukan-alamat", headers=form)
+    assert bad_mail.status_code == 422
+    assert (
+        client.post("/t/no-such-token/complaint", content="text=x", headers=form).status_code == 404
+    )
+    codes = [
+        client.post(path, content=f"text=Antrean+lama+{i}&lang=en", headers=form).status_code
+        for i in range(4)
+    ]
+    assert codes == [201, 201, 201, 429]
+    assert count(db, complaints) == 3
