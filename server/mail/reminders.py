@@ -16,12 +16,11 @@ from zoneinfo import ZoneInfo
 
 from server.config import Settings
 from server.db.database import Database
-from server.domain.workdays import clock_state, working_days_left
 from server.i18n import t
 from server.mail.messages import compose
 from server.privacy.crypto import KeyRing
-from server.store import calendar, mail_outbox, units
 from server.store import cases as case_store
+from server.store import mail_outbox, units
 from server.store.accounts import get_user
 from server.store.common import utcnow
 
@@ -42,7 +41,6 @@ def queue_reminders(
         today = local.date()
         day_start = datetime.combine(today, time(0, 0), zone).astimezone(UTC)
         addresses = dict((unit["settings"] or {}).get("cases", {}).get("staff_emails", {}))
-        cal = calendar.work_calendar(conn, unit_id=unit_id)
         for user_id, rows in case_store.open_cases_by_responsible(conn, unit_id=unit_id).items():
             user = get_user(conn, user_id=user_id)
             address = addresses.get(user["username"])
@@ -50,11 +48,11 @@ def queue_reminders(
                 continue
             urgent = []
             for row in rows:
-                if row["due_date"] is None:
-                    continue
-                left = working_days_left(today, row["due_date"], cal)
-                if clock_state(left, settings.case_near_limit_days) != "ok":
-                    urgent.append((row, left))
+                clocked = case_store.with_clock(
+                    conn, case=row, today=today, near_days=settings.case_near_limit_days
+                )
+                if clocked["clock"] in ("near", "overdue"):
+                    urgent.append((clocked, clocked["days_left"]))
             if not urgent:
                 continue
             if mail_outbox.already_queued(
@@ -68,7 +66,7 @@ def queue_reminders(
                     id=row["id"],
                     kind=t(f"cases.kind_{row['kind']}", "id"),
                     step=t(f"cases.step_{row['current_step']}", "id"),
-                    due=row["due_date"].isoformat(),
+                    due=row["deadline"].isoformat(),
                     left=left,
                 )
                 for row, left in urgent

@@ -13,9 +13,10 @@ before the case opened 422.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
@@ -488,17 +489,41 @@ def _recompute_first_response(conn: Connection, *, unit_id: int, cal: WorkCalend
             )
 
 
+def deadline_of(case: Mapping[str, Any], first_response_due: date | None) -> date | None:
+    """The next date the case must meet: a complaint's first response while it
+    waits for one, otherwise the due date."""
+    kind = rules.kinds().get(case["kind"])
+    if (
+        kind is not None
+        and kind.complaint
+        and case["current_step"] == kind.first_step
+        and first_response_due is not None
+    ):
+        return min(first_response_due, case["due_date"] or first_response_due)
+    return cast(date | None, case["due_date"])
+
+
+def _clocked(
+    case: Mapping[str, Any], frd: date | None, today: date, near_days: int, cal: WorkCalendar
+) -> dict[str, Any]:
+    deadline = deadline_of(case, frd)
+    if case["status"] != "open":
+        return {**case, "deadline": deadline, "days_left": None, "clock": "closed"}
+    if deadline is None:
+        return {**case, "deadline": None, "days_left": None, "clock": "ok"}
+    left = working_days_left(today, deadline, cal)
+    return {**case, "deadline": deadline, "days_left": left, "clock": clock_state(left, near_days)}
+
+
 def with_clock(
     conn: Connection, *, case: RowMapping, today: date, near_days: int
 ) -> dict[str, Any]:
-    """One case with its working days left and clock state (as :func:`list_cases` gives them)."""
-    if case["status"] != "open":
-        return {**case, "days_left": None, "clock": "closed"}
-    if case["due_date"] is None:
-        return {**case, "days_left": None, "clock": "ok"}
+    """One case with its deadline, working days left and clock state (as :func:`list_cases`)."""
+    frd = conn.execute(
+        sa.select(complaints.c.first_response_due).where(complaints.c.case_id == case["id"])
+    ).scalar()
     cal = calendar.work_calendar(conn, unit_id=case["unit_id"])
-    left = working_days_left(today, case["due_date"], cal)
-    return {**case, "days_left": left, "clock": clock_state(left, near_days)}
+    return _clocked(dict(case), frd, today, near_days, cal)
 
 
 def list_cases(
@@ -511,8 +536,12 @@ def list_cases(
     complaint: bool | None = None,
     responsible_user_id: int | None = None,
 ) -> list[dict[str, Any]]:
-    """Cases with their working days left and clock state, most urgent first."""
-    query = sa.select(cases).where(cases.c.unit_id == unit_id)
+    """Cases with their deadline, working days left and clock state, most urgent first."""
+    query = (
+        sa.select(cases, complaints.c.first_response_due)
+        .select_from(cases.outerjoin(complaints, complaints.c.case_id == cases.c.id))
+        .where(cases.c.unit_id == unit_id)
+    )
     if status != "all":
         query = query.where(cases.c.status == status)
     if responsible_user_id is not None:
@@ -523,18 +552,8 @@ def list_cases(
         kind = rules.kinds().get(row["kind"])
         if kind is None or (complaint is not None and kind.complaint != complaint):
             continue
-        left = (
-            working_days_left(today, row["due_date"], cal)
-            if row["due_date"] and row["status"] == "open"
-            else None
-        )
-        out.append(
-            {
-                **row,
-                "days_left": left,
-                "clock": clock_state(left, near_days) if row["status"] == "open" else "closed",
-            }
-        )
+        case = {k: v for k, v in row.items() if k != "first_response_due"}
+        out.append(_clocked(case, row["first_response_due"], today, near_days, cal))
     out.sort(
         key=lambda r: (
             r["days_left"] is None,

@@ -284,6 +284,8 @@ def test_complaints_run_on_the_same_clock(
     assert missing_number.status_code == 422
     assert missing_number.json()["error"]["fields"] == {"lapor_number": "required"}
     cid = body["case_id"]
+    listed = client.get(f"{API}/cases", params={"complaints": True}, headers=staff).json()
+    assert listed[0]["deadline"] == body["first_response_due"]  # first response pending
     assert step(client, staff, cid, "resolved", values={"resolution": "x"}).status_code == 409
     assert (
         step(client, staff, cid, "responded", values={"response": "Kami periksa"}).status_code
@@ -305,6 +307,7 @@ def test_complaints_run_on_the_same_clock(
     assert templates == ["complaint_received", "complaint_resolved"]
     listed = client.get(f"{API}/cases", params={"complaints": True}, headers=staff).json()
     assert [c["id"] for c in listed] == [cid]
+    assert listed[0]["deadline"] == body["due_date"]  # responded: the resolution date counts
 
 
 def test_attachments_checked_and_encrypted(

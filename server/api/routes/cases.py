@@ -93,6 +93,7 @@ def summary_out(row: dict[str, Any] | RowMapping, lang: str) -> CaseSummaryOut:
         ticket_id=row["ticket_id"],
         opened_at=row["opened_at"],
         due_date=row["due_date"],
+        deadline=row.get("deadline") if isinstance(row, dict) else row["due_date"],
         days_left=row.get("days_left") if isinstance(row, dict) else None,
         clock=row.get("clock", "ok") if isinstance(row, dict) else "ok",
         rounds=row["rounds"],

@@ -72,6 +72,7 @@ class CaseSummaryOut(BaseModel):
     ticket_id: int | None
     opened_at: datetime
     due_date: date | None
+    deadline: date | None
     days_left: int | None
     clock: str
     rounds: int

@@ -40,7 +40,7 @@ async function loadCases() {
   for (const row of rows) {
     const tr = el("tr", undefined, { "data-id": row.id, class: `clock-${row.clock}` });
     tr.append(el("td", row.id), el("td", row.kind_label), el("td", row.title),
-      el("td", row.current_label), el("td", row.due_date || ""), el("td", clockLabel(row)));
+      el("td", row.current_label), el("td", row.deadline || ""), el("td", clockLabel(row)));
     tr.addEventListener("click", () => showCase(row.id).catch(fail));
     body.append(tr);
   }
