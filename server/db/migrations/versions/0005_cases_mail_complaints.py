@@ -1,7 +1,7 @@
 """requests (cases), case steps, unit calendar, mail outbox, complaints, attachments
 
 Revision ID: 0005
-Revises: 0009 (assigned 0003; main already holds 0009)
+Revises: 0006 (assigned 0003; main already holds 0009 and 0006)
 Create Date: 2026-12-01 22:00:00
 """
 
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-# assigned down_revision 0003; re-chained onto 0009 (issue 16), which main already holds
-down_revision = "0009"
+# assigned down_revision 0003; re-chained onto the head main already holds (0009, then 0006)
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
