@@ -52,7 +52,7 @@ def create_app(settings: Settings, *, db: Database | None = None) -> FastAPI:
         if database.is_postgres:
             listener = PostgresListener(settings.sqlalchemy_url, notifier)
             listener.start()
-        retention = start_retention_job(_app)
+        retention = start_retention_job(database, settings)
         stop_mail = start_mail_jobs(_app)
         try:
             yield

@@ -183,3 +183,8 @@ def set_counter_staff(
     conn.execute(
         sa.update(counters).where(counters.c.id == counter_id).values(staff_user_id=user_id)
     )
+
+
+def unit_ids(conn: Connection) -> list[int]:
+    """The ids of every unit (a single-office install has exactly one)."""
+    return list(conn.execute(sa.select(units.c.id).order_by(units.c.id)).scalars())
