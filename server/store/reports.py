@@ -1,0 +1,377 @@
+"""SQL aggregates for the reports: every figure is counted in the database.
+
+Works the same on SQLite and PostgreSQL: durations come from ``julianday`` or
+``EXTRACT(EPOCH ...)``; percentiles use nearest rank with window functions
+(``ROW_NUMBER``/``COUNT`` over the group, then the row at
+``(p * n + 99) // 100``), so no rows are loaded into Python. Periods are local
+days (``tickets.day``/``visits.day``); the heat map's hour is the local hour of
+issue (PostgreSQL: ``AT TIME ZONE``; SQLite: the zone's UTC offset at the
+period start — Indonesian zones have no daylight saving).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from server.db.privacy_schema import visits
+from server.db.schema import counters, devices, services, tickets, users
+from server.store.common import as_aware
+
+_PERCENTS = (50, 90)
+
+
+def _is_pg(conn: Connection) -> bool:
+    return conn.dialect.name == "postgresql"
+
+
+def _seconds(conn: Connection, start: Any, end: Any) -> Any:
+    """``end - start`` in seconds, as a float SQL expression."""
+    if _is_pg(conn):
+        return sa.extract("epoch", end - start)
+    return (sa.func.julianday(end) - sa.func.julianday(start)) * 86400.0
+
+
+def _in_period(table: sa.Table, unit_id: int, start: date, end: date) -> list[Any]:
+    return [table.c.unit_id == unit_id, table.c.day >= start, table.c.day <= end]
+
+
+def _percentiles(
+    conn: Connection, *, where: Sequence[Any], group: Any, value: Any
+) -> dict[Any, dict[str, Any]]:
+    """Per group: n, median (p50), p90 and max of ``value`` over rows matching ``where``."""
+    ranked = (
+        sa.select(
+            group.label("g"),
+            value.label("v"),
+            sa.func.row_number().over(partition_by=group, order_by=value).label("rn"),
+            sa.func.count().over(partition_by=group).label("n"),
+        )
+        .select_from(tickets)
+        .where(*where)
+        .subquery()
+    )
+    cols = [ranked.c.g, sa.func.max(ranked.c.n).label("n"), sa.func.max(ranked.c.v).label("max")]
+    for p in _PERCENTS:
+        rank = (ranked.c.n * p + 99) // 100
+        cols.append(sa.func.max(sa.case((ranked.c.rn == rank, ranked.c.v))).label(f"p{p}"))
+    rows = conn.execute(sa.select(*cols).group_by(ranked.c.g)).mappings()
+    return {r["g"]: {"n": r["n"], "p50": r["p50"], "p90": r["p90"], "max": r["max"]} for r in rows}
+
+
+def _times(conn: Connection, *, base: Sequence[Any], group: Any) -> dict[Any, dict[str, Any]]:
+    """Waiting (issue → call) and service (start → finish) time percentiles per group."""
+    wait = _percentiles(
+        conn,
+        where=[*base, tickets.c.called_at.is_not(None)],
+        group=group,
+        value=_seconds(conn, tickets.c.issued_at, tickets.c.called_at),
+    )
+    service = _percentiles(
+        conn,
+        where=[*base, tickets.c.status == "done", tickets.c.started_at.is_not(None)],
+        group=group,
+        value=_seconds(conn, tickets.c.started_at, tickets.c.finished_at),
+    )
+    out: dict[Any, dict[str, Any]] = {}
+    for key in set(wait) | set(service):
+        w, s = wait.get(key, {}), service.get(key, {})
+        out[key] = {
+            "wait_median": w.get("p50"),
+            "wait_p90": w.get("p90"),
+            "wait_max": w.get("max"),
+            "service_median": s.get("p50"),
+            "service_p90": s.get("p90"),
+        }
+    return out
+
+
+def _status_count(status: str) -> Any:
+    return sa.func.sum(sa.case((tickets.c.status == status, 1), else_=0))
+
+
+_COUNTS = (
+    sa.func.count().label("tickets"),
+    _status_count("done").label("served"),
+    _status_count("no_show").label("no_show"),
+    _status_count("cancelled").label("cancelled"),
+    sa.func.sum(sa.case((tickets.c.priority, 1), else_=0)).label("priority"),
+)
+
+
+def _counts(row: Any) -> dict[str, int]:
+    return {k: int(row[k] or 0) for k in ("tickets", "served", "no_show", "cancelled", "priority")}
+
+
+def period_figures(
+    conn: Connection, *, unit_id: int, start: date, end: date, timezone: str
+) -> dict[str, Any]:
+    """Every figure of the period report (local days ``start``..``end``), from SQL aggregates."""
+    base = _in_period(tickets, unit_id, start, end)
+    svc_times = _times(conn, base=base, group=tickets.c.service_id)
+    service_rows = []
+    per_service = {
+        r["service_id"]: r
+        for r in conn.execute(
+            sa.select(tickets.c.service_id, *_COUNTS).where(*base).group_by(tickets.c.service_id)
+        ).mappings()
+    }
+    service_list = (
+        conn.execute(
+            sa.select(services.c.id, services.c.name_id, services.c.name_en, services.c.prefix)
+            .where(services.c.unit_id == unit_id)
+            .order_by(services.c.sort_order, services.c.id)
+        )
+        .mappings()
+        .all()
+    )
+    service_times = []
+    for s in service_list:
+        row = per_service.get(s["id"])
+        counts = (
+            _counts(row)
+            if row is not None
+            else dict.fromkeys(("tickets", "served", "no_show", "cancelled", "priority"), 0)
+        )
+        name = {"id": s["name_id"], "en": s["name_en"]}
+        service_rows.append({"name": name, **counts})
+        service_times.append(
+            {"name": name, "served": counts["served"], **svc_times.get(s["id"], {})}
+        )
+
+    totals_row = conn.execute(sa.select(*_COUNTS).where(*base)).mappings().one()
+    one: Any = sa.literal_column("1")
+    totals = {**_counts(totals_row), "times": _times(conn, base=base, group=one).get(1, {})}
+
+    counter_times = _named_times(
+        conn, base=base, key=tickets.c.counter_id,
+        names=sa.select(counters.c.id, counters.c.name).where(counters.c.unit_id == unit_id),
+    )  # fmt: skip
+    staff_times = _named_times(
+        conn, base=base, key=tickets.c.served_by_user_id,
+        names=sa.select(users.c.id, sa.func.coalesce(sa.func.nullif(users.c.full_name, ""),
+                                                     users.c.username)).where(
+            users.c.unit_id == unit_id),
+    )  # fmt: skip
+
+    daily = [
+        {"day": _as_date(r["day"]), "tickets": int(r["tickets"]), "served": int(r["served"] or 0)}
+        for r in conn.execute(
+            sa.select(tickets.c.day, sa.func.count().label("tickets"),
+                      _status_count("done").label("served"))
+            .where(*base).group_by(tickets.c.day).order_by(tickets.c.day)
+        ).mappings()
+    ]  # fmt: skip
+
+    vbase = _in_period(visits, unit_id, start, end)
+    visit_count = int(conn.execute(sa.select(sa.func.count()).where(*vbase)).scalar_one())
+    profiles: dict[str, dict[str, int]] = {}
+    for field in ("purpose", "institution_category", "sex", "age_group", "education", "occupation"):
+        col = visits.c[field]
+        profiles[field] = {
+            (value if value else "unknown"): int(n)
+            for value, n in conn.execute(
+                sa.select(col, sa.func.count()).where(*vbase).group_by(col)
+            ).all()
+        }
+    return {
+        "services": service_rows,
+        "totals": totals,
+        "service_times": service_times,
+        "counter_times": counter_times,
+        "staff_times": staff_times,
+        "daily": daily,
+        "visits": visit_count,
+        "returning": returning_counts(conn, unit_id=unit_id, start=start, end=end),
+        "profiles": profiles,
+        "heatmap": heatmap(conn, unit_id=unit_id, start=start, end=end, timezone=timezone),
+    }
+
+
+def _as_date(value: Any) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _named_times(
+    conn: Connection, *, base: Sequence[Any], key: Any, names: sa.Select[Any]
+) -> list[dict[str, Any]]:
+    """Served count and time percentiles per counter or staff member, in name order."""
+    served: dict[Any, int] = dict(
+        conn.execute(
+            sa.select(key, sa.func.count())
+            .where(*base, tickets.c.status == "done", key.is_not(None))
+            .group_by(key)
+        ).tuples()
+    )
+    times = _times(conn, base=[*base, key.is_not(None)], group=key)
+    out = []
+    for row_id, name in conn.execute(names).all():
+        if row_id in served or row_id in times:
+            out.append({"name": name, "served": int(served.get(row_id, 0)),
+                        **times.get(row_id, {})})  # fmt: skip
+    return sorted(out, key=lambda r: str(r["name"]))
+
+
+def returning_counts(conn: Connection, *, unit_id: int, start: date, end: date) -> dict[str, int]:
+    """Visits in the period by a visitor seen before (``returning``) or not (``first_time``).
+
+    A visit whose visitor was erased counts as ``unknown``.
+    """
+    earlier = visits.alias("earlier")
+    seen_before = sa.exists().where(
+        earlier.c.visitor_id == visits.c.visitor_id, earlier.c.created_at < visits.c.created_at
+    )
+    kind = sa.case(
+        (visits.c.visitor_id.is_(None), "unknown"),
+        (seen_before, "returning"),
+        else_="first_time",
+    ).label("kind")
+    query = (
+        sa.select(kind, sa.func.count())
+        .where(*_in_period(visits, unit_id, start, end))
+        .group_by(kind)
+    )
+    return {k: int(n) for k, n in conn.execute(query).all()}
+
+
+def _local_hour(conn: Connection, column: Any, timezone: str, at: date) -> Any:
+    if _is_pg(conn):
+        zone = sa.cast(sa.literal(timezone), sa.Text)
+        return sa.cast(sa.extract("hour", sa.func.timezone(zone, column)), sa.Integer)
+    offset = ZoneInfo(timezone).utcoffset(datetime(at.year, at.month, at.day, 12))
+    minutes = int(offset.total_seconds() // 60) if offset else 0
+    return sa.cast(sa.func.strftime("%H", column, f"{minutes:+d} minutes"), sa.Integer)
+
+
+def _weekday(conn: Connection, column: Any) -> Any:
+    """Monday = 0 … Sunday = 6, from a DATE column."""
+    if _is_pg(conn):
+        dow = sa.cast(sa.extract("dow", column), sa.Integer)
+    else:
+        dow = sa.cast(sa.func.strftime("%w", column), sa.Integer)
+    return (dow + 6) % 7
+
+
+def heatmap(
+    conn: Connection, *, unit_id: int, start: date, end: date, timezone: str
+) -> list[dict[str, int]]:
+    """Tickets issued per (weekday, local hour) in the period."""
+    wd = _weekday(conn, tickets.c.day).label("weekday")
+    hour = _local_hour(conn, tickets.c.issued_at, timezone, start).label("hour")
+    cells = sa.select(wd, hour).where(*_in_period(tickets, unit_id, start, end)).subquery()
+    query = sa.select(cells.c.weekday, cells.c.hour, sa.func.count().label("tickets")).group_by(
+        cells.c.weekday, cells.c.hour
+    )
+    return [
+        {"weekday": int(r["weekday"]), "hour": int(r["hour"]), "tickets": int(r["tickets"])}
+        for r in conn.execute(query).mappings()
+    ]
+
+
+# --- today ---------------------------------------------------------------------------
+
+
+def today_figures(conn: Connection, *, unit_id: int, day: date, now: datetime) -> dict[str, Any]:
+    """Today's desk: per service waiting now, served, no-shows, median and longest wait."""
+    base = [tickets.c.unit_id == unit_id, tickets.c.day == day]
+    counts = {
+        r["service_id"]: r
+        for r in conn.execute(
+            sa.select(tickets.c.service_id, *_COUNTS).where(*base).group_by(tickets.c.service_id)
+        ).mappings()
+    }
+    waiting = {
+        r["service_id"]: (int(r["n"]), as_aware(r["oldest"]))
+        for r in conn.execute(
+            sa.select(
+                tickets.c.service_id,
+                sa.func.count().label("n"),
+                sa.func.min(tickets.c.issued_at).label("oldest"),
+            )
+            .where(tickets.c.unit_id == unit_id, tickets.c.status == "waiting")
+            .group_by(tickets.c.service_id)
+        ).mappings()
+    }
+    times = _times(conn, base=base, group=tickets.c.service_id)
+    rows = []
+    for s in conn.execute(
+        sa.select(services.c.id, services.c.prefix, services.c.name_id, services.c.name_en)
+        .where(services.c.unit_id == unit_id)
+        .order_by(services.c.sort_order, services.c.id)
+    ).mappings():
+        c = counts.get(s["id"])
+        n_wait, oldest = waiting.get(s["id"], (0, None))
+        t = times.get(s["id"], {})
+        waiting_age = (now - oldest).total_seconds() if oldest is not None else None
+        longest = max((v for v in (t.get("wait_max"), waiting_age) if v is not None), default=None)
+        rows.append(
+            {
+                "service_id": s["id"],
+                "prefix": s["prefix"],
+                "name": {"id": s["name_id"], "en": s["name_en"]},
+                "waiting": n_wait,
+                "issued": int(c["tickets"]) if c else 0,
+                "served": int(c["served"] or 0) if c else 0,
+                "no_show": int(c["no_show"] or 0) if c else 0,
+                "wait_median_seconds": t.get("wait_median"),
+                "wait_longest_seconds": longest,
+            }
+        )
+    return {"services": rows, "counters": counter_states(conn, unit_id=unit_id)}
+
+
+def counter_states(conn: Connection, *, unit_id: int) -> list[dict[str, Any]]:
+    """Each counter: paused or open, the staff member signed to it, the ticket it holds."""
+    held = (
+        sa.select(tickets.c.counter_id, tickets.c.number, tickets.c.status)
+        .where(tickets.c.unit_id == unit_id, tickets.c.status.in_(("called", "serving")))
+        .subquery()
+    )
+    staff_name = sa.func.coalesce(sa.func.nullif(users.c.full_name, ""), users.c.username)
+    query = (
+        sa.select(
+            counters.c.id,
+            counters.c.number,
+            counters.c.name,
+            counters.c.paused,
+            staff_name.label("staff"),
+            held.c.number.label("ticket"),
+            held.c.status.label("ticket_status"),
+        )
+        .select_from(
+            counters.outerjoin(users, users.c.id == counters.c.staff_user_id).outerjoin(
+                held, held.c.counter_id == counters.c.id
+            )
+        )
+        .where(counters.c.unit_id == unit_id)
+        .order_by(counters.c.number)
+    )
+    out: dict[int, dict[str, Any]] = {}
+    for r in conn.execute(query).mappings():
+        if r["id"] in out:
+            continue
+        out[r["id"]] = {
+            "counter_id": r["id"],
+            "number": r["number"],
+            "name": r["name"],
+            "state": "paused" if r["paused"] else (r["ticket_status"] or "idle"),
+            "staff": r["staff"],
+            "ticket": r["ticket"],
+        }
+    return list(out.values())
+
+
+def device_rows(conn: Connection, *, unit_id: int) -> list[dict[str, Any]]:
+    """The unit's devices with their last heartbeat, for the alert rule."""
+    query = sa.select(
+        devices.c.name, devices.c.kind, devices.c.active, devices.c.last_seen_at, devices.c.status
+    ).where(devices.c.unit_id == unit_id)
+    return [
+        {**dict(r), "last_seen_at": as_aware(r["last_seen_at"])}
+        for r in conn.execute(query).mappings()
+    ]
