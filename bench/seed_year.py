@@ -142,8 +142,9 @@ def _seed_one(
         return
     clock[0] = v.at + timedelta(seconds=v.wait_seconds)
     if v.outcome == "cancelled":
-        tickets.apply_action(conn, unit_id=unit_id, ticket_id=ticket_id, action=Action.CANCEL,
-                             actor=actor)  # fmt: skip
+        tickets.apply_action(
+            conn, unit_id=unit_id, ticket_id=ticket_id, action=Action.CANCEL, actor=actor
+        )
         return
     counter_id = counter_ids[v.counter]
     called = tickets.call_next(conn, unit_id=unit_id, counter_id=counter_id, actor=actor)
@@ -151,18 +152,42 @@ def _seed_one(
         raise RuntimeError("seeding expects an empty queue before each visit")
     if v.outcome == "no_show":  # the unit's rule: recall before giving up
         clock[0] += timedelta(seconds=60)
-        tickets.apply_action(conn, unit_id=unit_id, ticket_id=ticket_id, action=Action.RECALL,
-                             actor=actor, counter_id=counter_id)  # fmt: skip
+        tickets.apply_action(
+            conn,
+            unit_id=unit_id,
+            ticket_id=ticket_id,
+            action=Action.RECALL,
+            actor=actor,
+            counter_id=counter_id,
+        )
         clock[0] += timedelta(seconds=60)
-        tickets.apply_action(conn, unit_id=unit_id, ticket_id=ticket_id, action=Action.NO_SHOW,
-                             actor=actor, counter_id=counter_id)  # fmt: skip
+        tickets.apply_action(
+            conn,
+            unit_id=unit_id,
+            ticket_id=ticket_id,
+            action=Action.NO_SHOW,
+            actor=actor,
+            counter_id=counter_id,
+        )
         return
     clock[0] += timedelta(seconds=30)
-    tickets.apply_action(conn, unit_id=unit_id, ticket_id=ticket_id, action=Action.START,
-                         actor=actor, counter_id=counter_id)  # fmt: skip
+    tickets.apply_action(
+        conn,
+        unit_id=unit_id,
+        ticket_id=ticket_id,
+        action=Action.START,
+        actor=actor,
+        counter_id=counter_id,
+    )
     clock[0] += timedelta(seconds=v.service_seconds)
-    tickets.apply_action(conn, unit_id=unit_id, ticket_id=ticket_id, action=Action.FINISH,
-                         actor=actor, counter_id=counter_id)  # fmt: skip
+    tickets.apply_action(
+        conn,
+        unit_id=unit_id,
+        ticket_id=ticket_id,
+        action=Action.FINISH,
+        actor=actor,
+        counter_id=counter_id,
+    )
 
 
 # --- a realistic year --------------------------------------------------------------
@@ -186,13 +211,28 @@ def _pick(rng: random.Random, weights: dict[Any, int]) -> Any:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
-def year_plan(year: int, *, visits: int = 12_000, seed: int = 13, tz: str = "Asia/Jakarta",
-              staff: Sequence[str] = ("petugas1", "petugas2", "petugas3")) -> list[SeedVisit]:  # fmt: skip
+def year_plan(
+    year: int,
+    *,
+    visits: int = 12_000,
+    seed: int = 13,
+    tz: str = "Asia/Jakarta",
+    staff: Sequence[str] = ("petugas1", "petugas2", "petugas3"),
+) -> list[SeedVisit]:
     """About ``visits`` visits spread over the working days of ``year``."""
     rng = random.Random(seed)
     form = {f.name: f for f in form_definition().fields}
-    choices = {name: list(form[name].choices) for name in
-               ("sex", "age_group", "education", "occupation", "institution_category", "purpose")}  # fmt: skip
+    choices = {
+        name: list(form[name].choices)
+        for name in (
+            "sex",
+            "age_group",
+            "education",
+            "occupation",
+            "institution_category",
+            "purpose",
+        )
+    }
     days = working_days(year)
     zone = ZoneInfo(tz)
     people: list[dict[str, str]] = []
@@ -207,8 +247,15 @@ def year_plan(year: int, *, visits: int = 12_000, seed: int = 13, tz: str = "Asi
                 visitor = len(people)
                 people.append({k: rng.choice(v) for k, v in choices.items()})
             hour = _pick(rng, HOUR_WEIGHTS)
-            local = datetime(day.year, day.month, day.day, hour, rng.randrange(60),
-                             rng.randrange(60), tzinfo=zone)  # fmt: skip
+            local = datetime(
+                day.year,
+                day.month,
+                day.day,
+                hour,
+                rng.randrange(60),
+                rng.randrange(60),
+                tzinfo=zone,
+            )
             roll = rng.random()
             outcome = "no_show" if roll < 0.06 else "cancelled" if roll < 0.08 else "done"
             counter = rng.choice((1, 2, 3))
@@ -238,16 +285,24 @@ def prepare_unit(db: Database, *, admin_password: str = "admin-password-123") ->
         numbers = {c["number"] for c in units.list_counters(conn, unit_id=unit_id)}
         for n in (1, 2, 3):
             if n not in numbers:
-                units.add_counter(conn, unit_id=unit_id, number=n, name=f"Loket {n}",
-                                  service_ids=service_ids)  # fmt: skip
+                units.add_counter(
+                    conn, unit_id=unit_id, number=n, name=f"Loket {n}", service_ids=service_ids
+                )
         existing = {u["username"] for u in accounts_list(conn, unit_id=unit_id)}
         for c in units.list_counters(conn, unit_id=unit_id):
-            units.set_counter_services(conn, unit_id=unit_id, counter_id=c["id"],
-                                       service_ids=service_ids)  # fmt: skip
+            units.set_counter_services(
+                conn, unit_id=unit_id, counter_id=c["id"], service_ids=service_ids
+            )
             name = f"petugas{c['number']}"
             if name not in existing:
-                accounts.add_user(conn, unit_id=unit_id, username=name, password=STAFF_PASSWORD,
-                                  role="staff", full_name=f"Petugas {c['number']}")  # fmt: skip
+                accounts.add_user(
+                    conn,
+                    unit_id=unit_id,
+                    username=name,
+                    password=STAFF_PASSWORD,
+                    role="staff",
+                    full_name=f"Petugas {c['number']}",
+                )
     return unit_id
 
 
@@ -264,8 +319,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     plan = year_plan(args.year, visits=args.visits)
     started = time.perf_counter()
     n = seed_visits(db, ring, unit_id=unit_id, visits=plan)
-    print(f"seeded {n} visits for {args.year} in {time.perf_counter() - started:.1f} s "
-          f"into {args.data_dir}")  # fmt: skip
+    print(
+        f"seeded {n} visits for {args.year} in {time.perf_counter() - started:.1f} s "
+        f"into {args.data_dir}"
+    )
     db.dispose()
     return 0
 

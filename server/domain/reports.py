@@ -255,20 +255,25 @@ def build_period_tables(figures: Mapping[str, Any], period: Period) -> list[Tabl
         )
     tables.append(services)
 
-    for table_id, key in (("service_times", "service"), ("counter_times", "counter"),
-                          ("staff_times", "staff")):  # fmt: skip
+    for table_id, key in (
+        ("service_times", "service"),
+        ("counter_times", "counter"),
+        ("staff_times", "staff"),
+    ):
         t = Table(table_id, _wait_service_cols(key), key_kind=key)
         for g in figures[table_id]:
             t.rows.append(_times_row(g["name"], g["served"], g))
         tables.append(t)
 
-    daily = Table("daily", (Column("day", "date"), Column("tickets"), Column("served")),
-                  chart="line")  # fmt: skip
+    daily = Table(
+        "daily", (Column("day", "date"), Column("tickets"), Column("served")), chart="line"
+    )
     daily.rows = [[d["day"], d["tickets"], d["served"]] for d in figures["daily"]]
     tables.append(daily)
 
-    visitor_type = Table("visitor_type", (Column("visitor_type", "text"), Column("visits")),
-                         key_kind="visitor_type")  # fmt: skip
+    visitor_type = Table(
+        "visitor_type", (Column("visitor_type", "text"), Column("visits")), key_kind="visitor_type"
+    )
     for key in ("first_time", "returning", UNKNOWN):
         n = figures["returning"].get(key, 0)
         if n:

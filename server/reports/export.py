@@ -65,7 +65,7 @@ def workbook_bytes(tables: Sequence[LabelledTable]) -> bytes:
     bold = Font(bold=True)
     used: set[str] = set()
     for table in tables:
-        ws = wb.create_sheet(_sheet_title(table.title, used))
+        ws = wb.create_sheet(_sheet_title(table.sheet, used))
         header = []
         for column in table.columns:
             cell = WriteOnlyCell(ws, value=column["label"])

@@ -19,6 +19,7 @@ from server.i18n import t
 class LabelledTable:
     id: str
     title: str
+    sheet: str
     chart: str
     columns: list[dict[str, str]]
     rows: list[list[Any]]
@@ -56,6 +57,9 @@ def label_table(table: Table, lang: str) -> LabelledTable:
     return LabelledTable(
         id=table.id,
         title=t(f"reports.table_{table.id}", lang),
+        sheet=_label_or_code(
+            f"reports.sheet_{table.id}", t(f"reports.table_{table.id}", lang), lang
+        ),
         chart=table.chart,
         columns=[
             {"key": c.key, "kind": c.kind, "label": column_label(c, lang)} for c in table.columns

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from server.db.privacy_schema import visits
-from server.db.schema import counters, devices, services, tickets, users
+from server.db.schema import counters, devices, services, ticket_transitions, tickets, users
 from server.store.common import as_aware
 
 _PERCENTS = (50, 90)
@@ -65,12 +65,12 @@ def _percentiles(
 
 
 def _times(conn: Connection, *, base: Sequence[Any], group: Any) -> dict[Any, dict[str, Any]]:
-    """Waiting (issue → call) and service (start → finish) time percentiles per group."""
+    """Waiting (issue → first call) and service (start → finish) time percentiles per group."""
     wait = _percentiles(
         conn,
         where=[*base, tickets.c.called_at.is_not(None)],
         group=group,
-        value=_seconds(conn, tickets.c.issued_at, tickets.c.called_at),
+        value=_seconds(conn, tickets.c.issued_at, _FIRST_CALL),
     )
     service = _percentiles(
         conn,
@@ -89,6 +89,14 @@ def _times(conn: Connection, *, base: Sequence[Any], group: Any) -> dict[Any, di
             "service_p90": s.get("p90"),
         }
     return out
+
+
+# A ticket's wait ends at its first call (a recall or requeue later does not lengthen it).
+_FIRST_CALL = (
+    sa.select(sa.func.min(ticket_transitions.c.at))
+    .where(ticket_transitions.c.ticket_id == tickets.c.id, ticket_transitions.c.action == "call")
+    .scalar_subquery()
+)
 
 
 def _status_count(status: str) -> Any:
@@ -149,24 +157,33 @@ def period_figures(
     totals = {**_counts(totals_row), "times": _times(conn, base=base, group=one).get(1, {})}
 
     counter_times = _named_times(
-        conn, base=base, key=tickets.c.counter_id,
+        conn,
+        base=base,
+        key=tickets.c.counter_id,
         names=sa.select(counters.c.id, counters.c.name).where(counters.c.unit_id == unit_id),
-    )  # fmt: skip
+    )
     staff_times = _named_times(
-        conn, base=base, key=tickets.c.served_by_user_id,
-        names=sa.select(users.c.id, sa.func.coalesce(sa.func.nullif(users.c.full_name, ""),
-                                                     users.c.username)).where(
-            users.c.unit_id == unit_id),
-    )  # fmt: skip
+        conn,
+        base=base,
+        key=tickets.c.served_by_user_id,
+        names=sa.select(
+            users.c.id, sa.func.coalesce(sa.func.nullif(users.c.full_name, ""), users.c.username)
+        ).where(users.c.unit_id == unit_id),
+    )
 
     daily = [
         {"day": _as_date(r["day"]), "tickets": int(r["tickets"]), "served": int(r["served"] or 0)}
         for r in conn.execute(
-            sa.select(tickets.c.day, sa.func.count().label("tickets"),
-                      _status_count("done").label("served"))
-            .where(*base).group_by(tickets.c.day).order_by(tickets.c.day)
+            sa.select(
+                tickets.c.day,
+                sa.func.count().label("tickets"),
+                _status_count("done").label("served"),
+            )
+            .where(*base)
+            .group_by(tickets.c.day)
+            .order_by(tickets.c.day)
         ).mappings()
-    ]  # fmt: skip
+    ]
 
     vbase = _in_period(visits, unit_id, start, end)
     visit_count = int(conn.execute(sa.select(sa.func.count()).where(*vbase)).scalar_one())
@@ -201,19 +218,19 @@ def _named_times(
     conn: Connection, *, base: Sequence[Any], key: Any, names: sa.Select[Any]
 ) -> list[dict[str, Any]]:
     """Served count and time percentiles per counter or staff member, in name order."""
-    served: dict[Any, int] = dict(
-        conn.execute(
-            sa.select(key, sa.func.count())
-            .where(*base, tickets.c.status == "done", key.is_not(None))
-            .group_by(key)
-        ).tuples()
+    query = (
+        sa.select(key, sa.func.count())
+        .where(*base, tickets.c.status == "done", key.is_not(None))
+        .group_by(key)
     )
+    served: dict[Any, int] = {k: int(n) for k, n in conn.execute(query).all()}
     times = _times(conn, base=[*base, key.is_not(None)], group=key)
     out = []
     for row_id, name in conn.execute(names).all():
         if row_id in served or row_id in times:
-            out.append({"name": name, "served": int(served.get(row_id, 0)),
-                        **times.get(row_id, {})})  # fmt: skip
+            out.append(
+                {"name": name, "served": int(served.get(row_id, 0)), **times.get(row_id, {})}
+            )
     return sorted(out, key=lambda r: str(r["name"]))
 
 

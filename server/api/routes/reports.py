@@ -70,19 +70,25 @@ def period(
     """Every table of the period report, labelled in ``lang``; profile cells under 3 are "< 3"."""
     language = normalise_language(lang)
     unit, per, tables = period_report(
-        db, unit_id=principal.unit_id, kind=kind, anchor=anchor, start=start, end=end,
+        db,
+        unit_id=principal.unit_id,
+        kind=kind,
+        anchor=anchor,
+        start=start,
+        end=end,
         lang=language,
-    )  # fmt: skip
+    )
     return {
         "unit_code": unit["code"],
         "unit_name": unit["name"],
         "period": {"kind": per.kind, "start": per.start, "end": per.end, "label": per.label},
-        "tables": [tb.__dict__ for tb in tables],
+        "tables": [{k: v for k, v in tb.__dict__.items() if k != "sheet"} for tb in tables],
     }
 
 
-@router.get("/period.xlsx", response_class=Response,
-            responses={200: {"content": {export.XLSX_TYPE: {}}}})  # fmt: skip
+@router.get(
+    "/period.xlsx", response_class=Response, responses={200: {"content": {export.XLSX_TYPE: {}}}}
+)
 def period_xlsx(
     principal: Supervisor,
     db: DbDep,
@@ -94,9 +100,14 @@ def period_xlsx(
 ) -> Response:
     """The whole period report as one workbook, one sheet per table."""
     unit, per, tables = period_report(
-        db, unit_id=principal.unit_id, kind=kind, anchor=anchor, start=start, end=end,
+        db,
+        unit_id=principal.unit_id,
+        kind=kind,
+        anchor=anchor,
+        start=start,
+        end=end,
         lang=normalise_language(lang),
-    )  # fmt: skip
+    )
     name = export.file_name(unit["code"], per.label, ".xlsx")
     return Response(
         export.workbook_bytes(tables),
@@ -105,8 +116,11 @@ def period_xlsx(
     )
 
 
-@router.get("/period/{table_id}.csv", response_class=Response,
-            responses={200: {"content": {"text/csv": {}}}})  # fmt: skip
+@router.get(
+    "/period/{table_id}.csv",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}}},
+)
 def period_csv(
     principal: Supervisor,
     db: DbDep,
@@ -119,9 +133,14 @@ def period_csv(
 ) -> Response:
     """One table of the period report as CSV."""
     unit, per, tables = period_report(
-        db, unit_id=principal.unit_id, kind=kind, anchor=anchor, start=start, end=end,
+        db,
+        unit_id=principal.unit_id,
+        kind=kind,
+        anchor=anchor,
+        start=start,
+        end=end,
         lang=normalise_language(lang),
-    )  # fmt: skip
+    )
     table = next((tb for tb in tables if tb.id == table_id), None)
     if table is None:
         raise NotFound(f"The report has no table {table_id}.", code="unknown_report_table")
