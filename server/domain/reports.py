@@ -135,7 +135,10 @@ def device_alerts(devices: Iterable[Mapping[str, Any]], now: datetime) -> list[d
         if not d["active"] or d["kind"] not in ("kiosk", "board", "rating"):
             continue
         seen = d["last_seen_at"]
-        if seen is None or (now - seen).total_seconds() > DEVICE_ONLINE_SECONDS:
+        if seen is None:
+            alerts.append({"device": d["name"], "kind": d["kind"], "problem": "never_seen"})
+            continue
+        if (now - seen).total_seconds() > DEVICE_ONLINE_SECONDS:
             alerts.append({"device": d["name"], "kind": d["kind"], "problem": "offline"})
             continue
         printer = (d["status"] or {}).get("printer") or {}
@@ -268,7 +271,11 @@ def build_period_tables(figures: Mapping[str, Any], period: Period) -> list[Tabl
     daily = Table(
         "daily", (Column("day", "date"), Column("tickets"), Column("served")), chart="line"
     )
-    daily.rows = [[d["day"], d["tickets"], d["served"]] for d in figures["daily"]]
+    by_day = {d["day"]: d for d in figures["daily"]}
+    for offset in range(period.days):  # every day of the period, so the line never skips one
+        day = period.start + timedelta(days=offset)
+        d = by_day.get(day, {"tickets": 0, "served": 0})
+        daily.rows.append([day, d["tickets"], d["served"]])
     tables.append(daily)
 
     visitor_type = Table(

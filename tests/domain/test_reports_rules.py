@@ -94,6 +94,7 @@ def test_device_alerts() -> None:
             "status": None,
         },
         {"name": "Lama", "kind": "kiosk", "active": False, "last_seen_at": None, "status": None},
+        {"name": "Baru", "kind": "kiosk", "active": True, "last_seen_at": None, "status": None},
         {
             "name": "Kios D",
             "kind": "kiosk",
@@ -106,6 +107,7 @@ def test_device_alerts() -> None:
         ("Kios B", "paper_out"),
         ("Kios C", "printer_offline"),
         ("Papan", "offline"),
+        ("Baru", "never_seen"),
         ("Kios D", "paper_low"),
     ]
 

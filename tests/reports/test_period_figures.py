@@ -77,13 +77,17 @@ def test_month_per_service_counter_and_staff(db: Database, month: dict[str, Any]
 
 def test_month_days_heatmap_and_local_day_edges(db: Database, month: dict[str, Any]) -> None:
     tb = tables(db, month["unit_id"])
-    assert tb["daily"].rows == [
+    daily = tb["daily"].rows
+    assert len(daily) == 30  # every day of the month, zeros included
+    assert daily[:5] == [
         [date(2026, 11, 1), 1, 0],  # 06:00 local = 31 Oct 23:00 UTC, still November here
         [date(2026, 11, 2), 3, 2],
         [date(2026, 11, 3), 1, 1],
         [date(2026, 11, 4), 1, 1],
-        [date(2026, 11, 30), 1, 0],  # 1 Dec 00:30 local (30 Nov UTC) is not in November
+        [date(2026, 11, 5), 0, 0],
     ]
+    assert daily[-1] == [date(2026, 11, 30), 1, 0]  # 1 Dec 00:30 local (30 Nov UTC) is not
+    assert sum(row[1] for row in daily) == 7
     heat = tb["heatmap"]
     hours = [c.key for c in heat.columns[1:]]
     assert hours[0] == "h06" and hours[-1] == "h23"

@@ -14,12 +14,11 @@ from fastapi.responses import Response
 
 from server.api.deps import DbDep, Supervisor
 from server.api.schemas.reports import PeriodReportOut, TodayOut
-from server.db.database import Database
 from server.domain import reports as rules
-from server.errors import InvalidInput, NotFound
+from server.errors import NotFound
 from server.i18n import normalise_language, t
 from server.reports import export
-from server.reports.labels import LabelledTable, label_table
+from server.reports.build import period_report
 from server.store import reports as store
 from server.store import units
 from server.store.common import utcnow
@@ -30,31 +29,6 @@ router = APIRouter(prefix="/reports", tags=["reports"])
 PeriodKind = Annotated[str, Query(alias="period", pattern="^(day|week|month|quarter|year|range)$")]
 Lang = Annotated[str, Query(max_length=5)]
 _TODAY_FIELDS = ("service_id", "prefix", "waiting", "issued", "served", "no_show")
-
-
-def period_report(
-    db: Database,
-    *,
-    unit_id: int,
-    kind: str,
-    anchor: date | None,
-    start: date | None,
-    end: date | None,
-    lang: str,
-) -> tuple[dict[str, Any], rules.Period, list[LabelledTable]]:
-    """The unit, the period and its labelled tables (shared by the API, pages and CLI)."""
-    with db.read() as conn:
-        unit = dict(units.get_unit(conn, unit_id=unit_id))
-        today = local_day(utcnow(), unit["timezone"])
-        try:
-            period = rules.resolve_period(kind, anchor=anchor, start=start, end=end, today=today)
-        except rules.PeriodError as exc:
-            raise InvalidInput(f"Invalid period: {exc}.", code="invalid_period") from exc
-        figures = store.period_figures(
-            conn, unit_id=unit_id, start=period.start, end=period.end, timezone=unit["timezone"]
-        )
-    tables = [label_table(tb, lang) for tb in rules.build_period_tables(figures, period)]
-    return unit, period, tables
 
 
 @router.get("/period", response_model=PeriodReportOut)

@@ -64,7 +64,7 @@ function lineChart(canvas, table) {
       datasets: cols.map(([c, i], n) => ({
         label: c.label, data: table.rows.map((r) => value(r[i])),
         borderColor: PALETTE[n % PALETTE.length], backgroundColor: PALETTE[n % PALETTE.length],
-        tension: 0.2, pointRadius: 2,
+        tension: 0, pointRadius: 2,
       })),
     },
     options: { animation: false, maintainAspectRatio: false },
@@ -98,7 +98,7 @@ function heatmapChart(canvas, table) {
         title: () => "", label: (ctx) => `${ctx.raw.y} ${ctx.raw.x}: ${ctx.raw.v}` } } },
       scales: {
         x: { type: "category", labels: hours, offset: true, grid: { display: false } },
-        y: { type: "category", labels: days, offset: true, grid: { display: false } },
+        y: { type: "category", labels: days, offset: true, reverse: true, grid: { display: false } },
       },
     },
   });
