@@ -41,54 +41,75 @@ def _in_period(table: sa.Table, unit_id: int, start: date, end: date) -> list[An
     return [table.c.unit_id == unit_id, table.c.day >= start, table.c.day <= end]
 
 
-def _percentiles(
-    conn: Connection, *, where: Sequence[Any], group: Any, value: Any
-) -> dict[Any, dict[str, Any]]:
-    """Per group: n, median (p50), p90 and max of ``value`` over rows matching ``where``."""
-    ranked = (
+_DIMENSIONS = ("service", "counter", "staff", "all")
+
+
+def _all_times(
+    conn: Connection, *, base: Sequence[Any], dimensions: Sequence[str]
+) -> dict[str, dict[Any, dict[str, Any]]]:
+    """Waiting (issue → first call) and service (start → finish) time percentiles.
+
+    One statement: the period's durations are computed once into a materialised
+    CTE, then ranked per dimension (service, counter, staff member, or ``all``)
+    with ``ROW_NUMBER``/``COUNT`` windows, and the nearest-rank median and p90
+    (``(p * n + 99) // 100``) and the maximum are picked per group.
+    """
+    durations = (
         sa.select(
-            group.label("g"),
-            value.label("v"),
-            sa.func.row_number().over(partition_by=group, order_by=value).label("rn"),
-            sa.func.count().over(partition_by=group).label("n"),
+            tickets.c.service_id.label("service"),
+            tickets.c.counter_id.label("counter"),
+            tickets.c.served_by_user_id.label("staff"),
+            _seconds(conn, tickets.c.issued_at, _FIRST_CALL).label("wait"),
+            sa.case(
+                (
+                    tickets.c.status == "done",
+                    _seconds(conn, tickets.c.started_at, tickets.c.finished_at),
+                )
+            ).label("busy"),
         )
-        .select_from(tickets)
-        .where(*where)
-        .subquery()
+        .where(*base)
+        .cte("durations")
+        .prefix_with("MATERIALIZED")
     )
-    cols = [ranked.c.g, sa.func.max(ranked.c.n).label("n"), sa.func.max(ranked.c.v).label("max")]
+    parts = []
+    for dim in dimensions:
+        group: Any = sa.literal_column("0") if dim == "all" else durations.c[dim]
+        partition = None if dim == "all" else group
+        for measure in ("wait", "busy"):
+            value = durations.c[measure]
+            parts.append(
+                sa.select(
+                    sa.literal_column(f"'{dim}'").label("dim"),
+                    sa.literal_column(f"'{measure}'").label("m"),
+                    group.label("g"),
+                    value.label("v"),
+                    sa.func.row_number().over(partition_by=partition, order_by=value).label("rn"),
+                    sa.func.count().over(partition_by=partition).label("n"),
+                ).where(value.is_not(None))
+            )
+    ranked = sa.union_all(*parts).subquery()
+    cols = [ranked.c.dim, ranked.c.m, ranked.c.g, sa.func.max(ranked.c.v).label("max")]
     for p in _PERCENTS:
         rank = (ranked.c.n * p + 99) // 100
         cols.append(sa.func.max(sa.case((ranked.c.rn == rank, ranked.c.v))).label(f"p{p}"))
-    rows = conn.execute(sa.select(*cols).group_by(ranked.c.g)).mappings()
-    return {r["g"]: {"n": r["n"], "p50": r["p50"], "p90": r["p90"], "max": r["max"]} for r in rows}
-
-
-def _times(conn: Connection, *, base: Sequence[Any], group: Any) -> dict[Any, dict[str, Any]]:
-    """Waiting (issue → first call) and service (start → finish) time percentiles per group."""
-    wait = _percentiles(
-        conn,
-        where=[*base, tickets.c.called_at.is_not(None)],
-        group=group,
-        value=_seconds(conn, tickets.c.issued_at, _FIRST_CALL),
-    )
-    service = _percentiles(
-        conn,
-        where=[*base, tickets.c.status == "done", tickets.c.started_at.is_not(None)],
-        group=group,
-        value=_seconds(conn, tickets.c.started_at, tickets.c.finished_at),
-    )
-    out: dict[Any, dict[str, Any]] = {}
-    for key in set(wait) | set(service):
-        w, s = wait.get(key, {}), service.get(key, {})
-        out[key] = {
-            "wait_median": w.get("p50"),
-            "wait_p90": w.get("p90"),
-            "wait_max": w.get("max"),
-            "service_median": s.get("p50"),
-            "service_p90": s.get("p90"),
-        }
+    query = sa.select(*cols).group_by(ranked.c.dim, ranked.c.m, ranked.c.g)
+    out: dict[str, dict[Any, dict[str, Any]]] = {dim: {} for dim in dimensions}
+    for r in conn.execute(query).mappings():
+        prefix = "wait" if r["m"] == "wait" else "service"
+        entry = out[r["dim"]].setdefault(
+            r["g"],
+            dict.fromkeys(("wait_median", "wait_p90", "wait_max", "service_median", "service_p90")),
+        )
+        entry[f"{prefix}_median"] = r["p50"]
+        entry[f"{prefix}_p90"] = r["p90"]
+        if prefix == "wait":
+            entry["wait_max"] = r["max"]
     return out
+
+
+def _times(conn: Connection, *, base: Sequence[Any], group: str) -> dict[Any, dict[str, Any]]:
+    """Time percentiles for one dimension (see :func:`_all_times`)."""
+    return _all_times(conn, base=base, dimensions=[group])[group]
 
 
 # A ticket's wait ends at its first call (a recall or requeue later does not lengthen it).
@@ -121,7 +142,8 @@ def period_figures(
 ) -> dict[str, Any]:
     """Every figure of the period report (local days ``start``..``end``), from SQL aggregates."""
     base = _in_period(tickets, unit_id, start, end)
-    svc_times = _times(conn, base=base, group=tickets.c.service_id)
+    times = _all_times(conn, base=base, dimensions=_DIMENSIONS)
+    svc_times = times["service"]
     service_rows = []
     per_service = {
         r["service_id"]: r
@@ -153,19 +175,20 @@ def period_figures(
         )
 
     totals_row = conn.execute(sa.select(*_COUNTS).where(*base)).mappings().one()
-    one: Any = sa.literal_column("1")
-    totals = {**_counts(totals_row), "times": _times(conn, base=base, group=one).get(1, {})}
+    totals = {**_counts(totals_row), "times": times["all"].get(0, {})}
 
     counter_times = _named_times(
         conn,
         base=base,
         key=tickets.c.counter_id,
+        times=times["counter"],
         names=sa.select(counters.c.id, counters.c.name).where(counters.c.unit_id == unit_id),
     )
     staff_times = _named_times(
         conn,
         base=base,
         key=tickets.c.served_by_user_id,
+        times=times["staff"],
         names=sa.select(
             users.c.id, sa.func.coalesce(sa.func.nullif(users.c.full_name, ""), users.c.username)
         ).where(users.c.unit_id == unit_id),
@@ -215,7 +238,12 @@ def _as_date(value: Any) -> date:
 
 
 def _named_times(
-    conn: Connection, *, base: Sequence[Any], key: Any, names: sa.Select[Any]
+    conn: Connection,
+    *,
+    base: Sequence[Any],
+    key: Any,
+    times: dict[Any, dict[str, Any]],
+    names: sa.Select[Any],
 ) -> list[dict[str, Any]]:
     """Served count and time percentiles per counter or staff member, in name order."""
     query = (
@@ -224,7 +252,6 @@ def _named_times(
         .group_by(key)
     )
     served: dict[Any, int] = {k: int(n) for k, n in conn.execute(query).all()}
-    times = _times(conn, base=[*base, key.is_not(None)], group=key)
     out = []
     for row_id, name in conn.execute(names).all():
         if row_id in served or row_id in times:
@@ -314,7 +341,7 @@ def today_figures(conn: Connection, *, unit_id: int, day: date, now: datetime) -
             .group_by(tickets.c.service_id)
         ).mappings()
     }
-    times = _times(conn, base=base, group=tickets.c.service_id)
+    times = _times(conn, base=base, group="service")
     rows = []
     for s in conn.execute(
         sa.select(services.c.id, services.c.prefix, services.c.name_id, services.c.name_en)
