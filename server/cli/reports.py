@@ -1,4 +1,4 @@
-"""``loket report period``: the period report as an XLSX workbook or one table as CSV.
+"""``loket report period`` (XLSX workbook or one table as CSV) and ``loket report skm`` (PDF).
 
 Registered beside ``loket report personal-data`` under the same ``report`` group.
 """
@@ -14,7 +14,9 @@ from server.domain.reports import PERIOD_KINDS
 from server.errors import LoketError
 from server.i18n import LANGUAGES
 from server.reports import export
-from server.reports.build import period_report
+from server.reports.build import period_report, resolve_period
+from server.reports.skm import skm_report
+from server.reports.skm_pdf import render as render_skm
 from server.store import units
 
 
@@ -46,6 +48,16 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p.add_argument("--out", type=Path, required=True, help="FILE.xlsx, or FILE.csv with --table")
     p.set_defaults(func=cmd_report_period)
 
+    p = _report_group(sub).add_parser(
+        "skm", help="the satisfaction survey (SKM) report of a period as PDF"
+    )
+    p.add_argument("--from", dest="start", type=date.fromisoformat, required=True)
+    p.add_argument("--to", dest="end", type=date.fromisoformat, required=True)
+    p.add_argument("--lang", choices=LANGUAGES, default="id")
+    p.add_argument("--unit-code", help="unit (default: the only one)")
+    p.add_argument("--out", type=Path, required=True, help="FILE.pdf")
+    p.set_defaults(func=cmd_report_skm)
+
 
 def cmd_report_period(args: argparse.Namespace) -> int:
     if (args.start or args.end) and args.period != "range":
@@ -75,6 +87,27 @@ def cmd_report_period(args: argparse.Namespace) -> int:
     else:
         args.out.write_bytes(export.workbook_bytes(tables))
     print(f"{unit['code']} {period.label} ({period.start} to {period.end}) -> {args.out}")
+    return 0
+
+
+def cmd_report_skm(args: argparse.Namespace) -> int:
+    db = open_database()
+    try:
+        with db.read() as conn:
+            unit_id = _unit_id(conn, args.unit_code)
+        unit, period = resolve_period(
+            db, unit_id=unit_id, kind="range", anchor=None, start=args.start, end=args.end
+        )
+        report = skm_report(db, unit_id=unit_id, start=period.start, end=period.end, lang=args.lang)
+    except LoketError as exc:
+        return fail(exc.message)
+    finally:
+        db.dispose()
+    args.out.write_bytes(render_skm(report, args.lang))
+    print(
+        f"{unit['code']} SKM {period.start} to {period.end}: {report.respondents} respondents"
+        f" -> {args.out}"
+    )
     return 0
 
 

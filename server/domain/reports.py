@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from server.domain import skm
+
 PERIOD_KINDS = ("day", "week", "month", "quarter", "year", "range")
 MAX_RANGE_DAYS = 366 * 3
 SMALL_CELL = 3
@@ -174,6 +176,7 @@ class Table:
     rows: list[list[Any]] = field(default_factory=list)
     chart: str = "bar"
     key_kind: str = ""
+    column_names: dict[str, Any] = field(default_factory=dict)
 
 
 def _wait_service_cols(first: str) -> tuple[Column, ...]:
@@ -319,3 +322,56 @@ def resolve_period(
             raise PeriodError("a range needs both start and end dates")
         return date_range(start, end)
     return period_of(kind, anchor or today)
+
+
+# --- satisfaction index (IKM) tables ---------------------------------------------------
+
+
+def ikm_tables(
+    services: Sequence[tuple[Any, int, skm.IndexResult]],
+    overall: tuple[int, skm.IndexResult],
+    trend: Sequence[tuple[str, Sequence[skm.IndexResult | None]]],
+) -> list[Table]:
+    """IKM per service (respondents, IKM, grade) and its trend per month, per service.
+
+    ``services`` are ``(name, respondents, index)``; ``trend`` rows are a month
+    label and each service's index that month, in the order of ``services``.
+    The index itself is :func:`server.domain.skm.index`; nothing is recomputed here.
+    """
+    per_service = Table(
+        "ikm",
+        (
+            Column("service", "text"),
+            Column("respondents"),
+            Column("ikm", "number"),
+            Column("grade", "text"),
+        ),
+        key_kind="service",
+    )
+    for name, n, result in [*services, ("all", overall[0], overall[1])]:
+        ikm = float(result.ikm) if result.ikm is not None else None
+        grade = result.grade.letter if result.grade is not None else ""
+        per_service.rows.append([name, n, ikm, grade])
+    columns = [Column("month", "text")]
+    columns += [Column(f"s{i}", "number") for i in range(len(services))]
+    trend_table = Table("ikm_trend", tuple(columns), chart="line", key_kind="")
+    trend_table.column_names = {f"s{i}": s[0] for i, s in enumerate(services)}
+    for label, results in trend:
+        trend_table.rows.append(
+            [
+                label,
+                *(float(r.ikm) if r is not None and r.ikm is not None else None for r in results),
+            ]
+        )
+    return [per_service, trend_table]
+
+
+def months_of(period: Period) -> list[tuple[str, date, date]]:
+    """The calendar months a period touches, clipped to it: ``(YYYY-MM, first, last)``."""
+    out = []
+    first = period.start
+    while first <= period.end:
+        last = min(_month_end(first.year, first.month), period.end)
+        out.append((f"{first.year}-{first.month:02d}", first, last))
+        first = last + timedelta(days=1)
+    return out

@@ -36,6 +36,8 @@ def category_label(kind: str, value: Any, lang: str) -> Any:
         return value.get(lang) or value.get("id") or ""
     if value == UNKNOWN:
         return t("reports.unknown", lang)
+    if kind == "service" and value == "all":
+        return t("reports.all_services", lang)
     if kind in PROFILE_FIELDS:
         return _label_or_code(f"privacy.{kind}_{value}", str(value), lang)
     if kind in ("metric", "visitor_type", "weekday"):
@@ -62,7 +64,14 @@ def label_table(table: Table, lang: str) -> LabelledTable:
         ),
         chart=table.chart,
         columns=[
-            {"key": c.key, "kind": c.kind, "label": column_label(c, lang)} for c in table.columns
+            {
+                "key": c.key,
+                "kind": c.kind,
+                "label": category_label("service", table.column_names[c.key], lang)
+                if c.key in table.column_names
+                else column_label(c, lang),
+            }
+            for c in table.columns
         ],
         rows=rows,
     )

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from server.db.privacy_schema import visits
+from server.db.ratings_schema import ratings
 from server.db.schema import counters, devices, services, ticket_transitions, tickets, users
 from server.store.common import as_aware
 
@@ -419,3 +420,24 @@ def device_rows(conn: Connection, *, unit_id: int) -> list[dict[str, Any]]:
         {**dict(r), "last_seen_at": as_aware(r["last_seen_at"])}
         for r in conn.execute(query).mappings()
     ]
+
+
+# --- satisfaction survey -------------------------------------------------------------
+
+
+def suggestions(
+    conn: Connection, *, unit_id: int, start: date, end: date, limit: int = 500
+) -> list[str]:
+    """The suggestion texts of the period's ratings, oldest first (a rating holds no name)."""
+    query = (
+        sa.select(ratings.c.suggestion)
+        .where(
+            ratings.c.unit_id == unit_id,
+            ratings.c.day >= start,
+            ratings.c.day <= end,
+            ratings.c.suggestion != "",
+        )
+        .order_by(ratings.c.created_at, ratings.c.id)
+        .limit(limit)
+    )
+    return [str(s) for s in conn.execute(query).scalars()]

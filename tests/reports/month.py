@@ -7,7 +7,7 @@ tests are counted by hand from this list; see the comments there.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 from bench.seed_year import SeedVisit, prepare_unit, seed_visits
@@ -19,6 +19,7 @@ from server.store import accounts, units
 
 WIB = timezone(timedelta(hours=7))
 SUPERVISOR_PASSWORD = "supervisor-password-1"
+CODES = ("U1", "U2", "U3", "U4", "U5", "U6", "U7", "U8", "U9")
 
 
 def local(month: int, day: int, hour: int, minute: int = 0) -> datetime:
@@ -88,4 +89,56 @@ def seed_month(db: Database, settings: Settings) -> dict[str, Any]:
         counters = {c["number"]: c["id"] for c in units.list_counters(conn, unit_id=unit_id)}
     ring = key_file_for(settings.resolved_key_file).ring()
     seed_visits(db, ring, unit_id=unit_id, visits=month_visits())
+    seed_ratings(db, unit_id)
     return {"unit_id": unit_id, "counters": counters}
+
+
+# Ratings of the four served November tickets (hand-counted in test_satisfaction.py):
+# v1 (P) all 4; v2 (P) all 3 but U9 = 2; v4 (K) all 3; v5 (K) all 4 but U3 = 2.
+RATINGS = [
+    (0, {c: 4 for c in CODES}, "Ruang tunggu nyaman."),
+    (1, {**{c: 3 for c in CODES}, "U9": 2}, ""),
+    (2, {c: 3 for c in CODES}, "Petugas ramah."),
+    (3, {**{c: 4 for c in CODES}, "U3": 2}, ""),
+]
+
+
+def seed_ratings(db: Database, unit_id: int) -> None:
+    """Rate the served November tickets in order of issue, through the ratings store."""
+    import sqlalchemy as sa
+
+    from server.db.schema import tickets
+    from server.domain import skm
+    from server.store import ratings
+
+    version = skm.current(skm.SKM).version
+    with db.write() as conn:
+        tokens = list(
+            conn.execute(
+                sa.select(tickets.c.tracking_token)
+                .where(
+                    tickets.c.unit_id == unit_id,
+                    tickets.c.status == "done",
+                    tickets.c.day.between(date(2026, 11, 1), date(2026, 11, 30)),
+                )
+                .order_by(tickets.c.issued_at)
+            ).scalars()
+        )
+        for index, scores, suggestion in RATINGS:
+            target = ratings.target_by_token(conn, token=tokens[index], unit_id=unit_id)
+            rating = skm.validate(
+                overall=3, blocks=[(skm.SKM, version, scores)], suggestion=suggestion
+            )
+            ratings.record_rating(conn, target=target, rating=rating, channel="web", device_id=None)
+        ratings.add_followup(
+            conn,
+            unit_id=unit_id,
+            service_id=None,
+            period_from=date(2026, 11, 1),
+            period_to=date(2026, 11, 30),
+            element_code="U3",
+            action="Tambah petugas pada jam sibuk",
+            owner="Kepala Subbagian Umum",
+            due_date=date(2027, 1, 15),
+            user_id=None,
+        )

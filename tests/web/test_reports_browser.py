@@ -18,7 +18,7 @@ from bench.seed_year import prepare_unit, seed_visits
 from server.cli.common import open_database
 from server.privacy.keys import key_file_for
 from server.store import accounts
-from tests.reports.month import SUPERVISOR_PASSWORD, month_visits
+from tests.reports.month import SUPERVISOR_PASSWORD, month_visits, seed_ratings
 from tests.web.server_harness import WebServer
 
 
@@ -38,6 +38,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebServer]:
         )
     ring = key_file_for(live.settings.resolved_key_file).ring()
     seed_visits(db, ring, unit_id=unit_id, visits=month_visits())
+    seed_ratings(db, unit_id)
     db.dispose()
     live.start()
     yield live
@@ -89,7 +90,7 @@ def test_period_page_draws_charts_and_tables(
     assert page.evaluate("window.loketReports.error") is None
     charts = page.evaluate("window.loketReports.charts.map(c => c.id)")
     assert {"services", "service_times", "daily", "sex", "heatmap"} <= set(charts)
-    for chart_id in ("services", "daily", "sex", "heatmap", "counter_times"):
+    for chart_id in ("services", "daily", "sex", "heatmap", "counter_times", "ikm", "ikm_trend"):
         assert page.evaluate(PAINTED, chart_id) > 2000, chart_id
     assert page.locator("#period-label").inner_text().startswith("2026-11")
     sex = page.locator("table[data-table=sex] tbody tr")
@@ -97,6 +98,10 @@ def test_period_page_draws_charts_and_tables(
     assert sex.nth(1).inner_text().split("\t") == ["Male", "< 3"]
     services = page.locator("table[data-table=services] tbody tr").nth(1).inner_text()
     assert services.split("\t")[:4] == ["Statistical Consultation", "3", "2", "1"]
+    ikm = page.locator("table[data-table=ikm] tbody tr").last.inner_text()
+    assert ikm.split("\t") == ["All services", "4", "85.42", "B"]
+    skm = page.locator("#download-skm").get_attribute("href")
+    assert skm.startswith("/api/v1/reports/skm.pdf?period=month&date=2026-11-15")
     xlsx = page.locator("#download-xlsx").get_attribute("href")
     assert xlsx.startswith("/api/v1/reports/period.xlsx?period=month&date=2026-11-15")
     with page.expect_download() as download:

@@ -18,7 +18,9 @@ from server.domain import reports as rules
 from server.errors import NotFound
 from server.i18n import normalise_language, t
 from server.reports import export
-from server.reports.build import period_report
+from server.reports.build import period_report, resolve_period
+from server.reports.skm import skm_report
+from server.reports.skm_pdf import render as skm_pdf_render
 from server.store import reports as store
 from server.store import units
 from server.store.common import utcnow
@@ -122,6 +124,34 @@ def period_csv(
     return Response(
         export.table_csv(table),
         media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get(
+    "/skm.pdf",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}},
+)
+def skm_pdf(
+    principal: Supervisor,
+    db: DbDep,
+    kind: PeriodKind = "quarter",
+    anchor: Annotated[date | None, Query(alias="date")] = None,
+    start: date | None = None,
+    end: date | None = None,
+    lang: Lang = "id",
+) -> Response:
+    """The SKM report of the period as PDF (method, profile, NRR, IKM, weakest, plan, suggestions)."""
+    language = normalise_language(lang)
+    unit, per = resolve_period(
+        db, unit_id=principal.unit_id, kind=kind, anchor=anchor, start=start, end=end
+    )
+    report = skm_report(db, unit_id=principal.unit_id, start=per.start, end=per.end, lang=language)
+    name = export.file_name(unit["code"], f"skm-{per.label}", ".pdf")
+    return Response(
+        skm_pdf_render(report, language),
+        media_type="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 

@@ -33,6 +33,8 @@ function syncForm(p) {
 function numericColumns(table) {
   const minutes = table.columns.map((c, i) => [c, i]).filter(([c]) => c.kind === "minutes");
   if (minutes.length) return minutes;
+  const numbers = table.columns.map((c, i) => [c, i]).filter(([c, i]) => i > 0 && c.kind === "number");
+  if (numbers.length) return numbers;
   return table.columns.map((c, i) => [c, i]).filter(([c, i]) => i > 0 && c.kind === "int");
 }
 
@@ -98,7 +100,7 @@ function heatmapChart(canvas, table) {
         title: () => "", label: (ctx) => `${ctx.raw.y} ${ctx.raw.x}: ${ctx.raw.v}` } } },
       scales: {
         x: { type: "category", labels: hours, offset: true, grid: { display: false } },
-        y: { type: "category", labels: days, offset: true, reverse: true, grid: { display: false } },
+        y: { type: "category", labels: [...days].reverse(), offset: true, grid: { display: false } },
       },
     },
   });
@@ -114,6 +116,7 @@ function render(report, p) {
   document.getElementById("unit-name").textContent = `${report.unit_name}`;
   const xlsx = new URLSearchParams(p);
   document.getElementById("download-xlsx").href = `/api/v1/reports/period.xlsx?${xlsx}`;
+  document.getElementById("download-skm").href = `/api/v1/reports/skm.pdf?${xlsx}`;
   for (const table of report.tables) {
     const csv = el("a", { href: `/api/v1/reports/period/${table.id}.csv?${p}`, download: "",
       "data-csv": table.id, text: t("download_csv") });
