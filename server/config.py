@@ -46,6 +46,24 @@ class Settings(BaseSettings):
     sse_ping_seconds: float = 15.0
     sse_poll_seconds: float = 1.0
     sqlite_synchronous: str = "FULL"
+    # mail (issue 11): SMTP for the durable outbox; empty host = mail off
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_security: str = Field(default="starttls", description="none, starttls or tls")
+    smtp_user: str = ""
+    smtp_password: str = ""
+    mail_from: str = "loket@localhost"
+    smtp_timeout_seconds: float = 15.0
+    mail_poll_seconds: float = 5.0
+    mail_retry_base_seconds: float = 30.0
+    mail_retry_max_seconds: float = 1800.0
+    mail_max_attempts: int = 40
+    case_near_limit_days: int = 5
+    attachment_max_bytes: int = 200 * 1024
+
+    @property
+    def mail_enabled(self) -> bool:
+        return bool(self.smtp_host)
 
     @property
     def sqlalchemy_url(self) -> str:

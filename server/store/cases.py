@@ -1,0 +1,779 @@
+"""Requests (cases) and their steps: open, take a step, recompute due dates.
+
+The rules (which step may follow, who may take it, what it records) come from
+:mod:`server.domain.cases`; this module stores the result. Each step is a
+``case_steps`` row and an event (``case.step``) on the unit's event stream,
+written in the same transaction; a step whose kind says so queues a mail to
+the visitor in the same transaction too. Contact details and the request
+form's content are encrypted (``*_ct``). Refusals: an unknown or out-of-order
+step is 409 naming the allowed steps, a step by the wrong role 403, a date
+before the case opened 422.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, RowMapping
+
+from server.auth.tokens import new_tracking_token
+from server.db.cases_schema import attachments, case_steps, cases, complaints
+from server.db.privacy_schema import visitors, visits
+from server.db.schema import units as units_table
+from server.domain import cases as rules
+from server.domain.clock import local_day
+from server.domain.events import CASE_STEP
+from server.domain.request_form import validate_form
+from server.domain.workdays import WorkCalendar, add_working_days, clock_state, working_days_left
+from server.errors import Conflict, Forbidden, IllegalTransition, InvalidInput, NotFound
+from server.i18n import t
+from server.mail.messages import Office, compose
+from server.privacy.crypto import DecryptError, KeyRing, context
+from server.privacy.form import EMAIL_RE, normalise_email
+from server.store import calendar, events, mail_outbox, tickets, units
+from server.store.common import as_aware, first_row, get_in_unit, inserted_id, utcnow
+
+CONTACT_FIELDS = ("name", "email", "phone")
+FUTURE_SLACK = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a change needs besides its arguments: keys, the public URL, the clock."""
+
+    ring: KeyRing | None
+    base_url: str
+    now: datetime
+
+
+def _refused(exc: rules.StepRefused) -> Exception:
+    if exc.reason == "role":
+        return Forbidden(exc.message, code="step_role", allowed_next=exc.allowed)
+    if exc.reason == "field":
+        return InvalidInput(exc.message, code="step_fields", fields=exc.fields)
+    if exc.reason == "unknown_kind":
+        return InvalidInput(exc.message, code="unknown_kind", kinds=exc.allowed)
+    return IllegalTransition(exc.message, code=f"step_{exc.reason}", allowed_next=exc.allowed)
+
+
+def kind_of(code: str) -> rules.KindDef:
+    try:
+        return rules.get_kind(code)
+    except rules.StepRefused as exc:
+        raise _refused(exc) from None
+
+
+def get_case(
+    conn: Connection, *, unit_id: int, case_id: int, for_update: bool = False
+) -> RowMapping:
+    return get_in_unit(
+        conn,
+        cases,
+        unit_id=unit_id,
+        row_id=case_id,
+        what="Case",
+        code="case_not_found",
+        for_update=for_update,
+    )
+
+
+def case_for_ticket(conn: Connection, *, ticket_id: int) -> RowMapping | None:
+    return first_row(conn, cases, ticket_id=ticket_id)
+
+
+def case_by_token(conn: Connection, *, token: str) -> RowMapping | None:
+    return first_row(conn, cases, tracking_token=token)
+
+
+def steps_of(conn: Connection, *, case_id: int) -> list[RowMapping]:
+    query = sa.select(case_steps).where(case_steps.c.case_id == case_id).order_by(case_steps.c.seq)
+    return list(conn.execute(query).mappings())
+
+
+def _done(steps: list[RowMapping]) -> list[str]:
+    return [s["step"] for s in steps if not s["system"]]
+
+
+def allowed_next(conn: Connection, *, case: RowMapping) -> list[str]:
+    kind = kind_of(case["kind"])
+    return rules.allowed_next(kind, _done(steps_of(conn, case_id=case["id"])))
+
+
+def _encrypt(
+    ring: KeyRing, table: str, column: str, row_id: int, value: str | None
+) -> bytes | None:
+    return ring.encrypt_text(value or None, aad=context(table, column, row_id))
+
+
+def contact_of(conn: Connection, *, ring: KeyRing, case: RowMapping) -> Contact:
+    """The decrypted contact of a case (callers mask it or audit the reveal)."""
+    return Contact(
+        **{
+            f: ring.decrypt_text(case[f"{f}_ct"], aad=context("cases", f, case["id"]))
+            for f in CONTACT_FIELDS
+        }
+    )
+
+
+def form_of(ring: KeyRing, case: RowMapping) -> dict[str, Any] | None:
+    raw = ring.decrypt_text(case["form_ct"], aad=context("cases", "form", case["id"]))
+    return None if raw is None else dict(json.loads(raw))
+
+
+def _visit_contact(conn: Connection, ring: KeyRing, ticket: RowMapping) -> tuple[Contact, str]:
+    """The e-mail, phone and name the visitor gave at the kiosk, and their language."""
+    if ticket["visit_id"] is None:
+        return Contact(), "id"
+    visit = first_row(conn, visits, id=ticket["visit_id"])
+    if visit is None:
+        return Contact(), "id"
+    language = visit["language"] or "id"
+    if visit["visitor_id"] is None:
+        return Contact(), language
+    visitor = first_row(conn, visitors, id=visit["visitor_id"])
+    if visitor is None:
+        return Contact(), language
+    values: dict[str, str | None] = {}
+    for f in CONTACT_FIELDS:
+        try:
+            values[f] = ring.decrypt_text(
+                visitor[f"{f}_ct"], aad=context("visitors", f, visitor["id"])
+            )
+        except DecryptError:
+            values[f] = None
+    return Contact(**values), language
+
+
+def check_contact(contact: Contact) -> Contact:
+    """Trimmed contact values; a malformed e-mail is 422 (a mail to it could never arrive)."""
+    email = normalise_email(contact.email) if contact.email and contact.email.strip() else None
+    if email is not None and not EMAIL_RE.match(email):
+        raise InvalidInput(
+            "The e-mail address is not valid.",
+            code="invalid_field",
+            fields={"contact.email": "email_invalid"},
+        )
+    name = (contact.name or "").strip() or None
+    phone = (contact.phone or "").strip() or None
+    return Contact(name=name, email=email, phone=phone)
+
+
+def check_moment(value: datetime | None) -> datetime | None:
+    """A step's date must say its time zone (``Z`` or ``+07:00``); naive is 422."""
+    if value is not None and value.tzinfo is None:
+        raise InvalidInput(
+            "Give the date with its time zone, e.g. 2026-03-02T09:00:00+07:00.",
+            code="date_without_timezone",
+        )
+    return value
+
+
+def tracking_link(base_url: str, token: str) -> str:
+    return f"{base_url.rstrip('/')}/t/{token}"
+
+
+def open_case(
+    conn: Connection,
+    *,
+    ctx: Context,
+    unit_id: int,
+    kind_code: str,
+    role: str,
+    user_id: int | None,
+    ticket_id: int | None = None,
+    contact: Contact | None = None,
+    language: str | None = None,
+    organiser_type: str | None = None,
+    title: str = "",
+    form: dict[str, Any] | None = None,
+    note: str | None = None,
+    at: datetime | None = None,
+    first_values: dict[str, Any] | None = None,
+    complaint: bool = False,
+) -> int:
+    """Open a case (from a served ticket or directly) and take its first step.
+
+    Complaint kinds are opened only by :func:`server.store.complaints.file_complaint`
+    (``complaint=True``), which records where the complaint came from.
+    """
+    kind = kind_of(kind_code)
+    ring = ctx.ring
+    assert ring is not None
+    contact = check_contact(contact or Contact())
+    if kind.complaint and not complaint:
+        raise InvalidInput("Record complaints through /complaints.", code="use_complaints")
+    if organiser_type not in (None, "government", "private"):
+        raise InvalidInput(
+            "organiser_type must be government or private.",
+            code="invalid_field",
+            fields={"organiser_type": "not_a_choice"},
+        )
+    lang = language or "id"
+    token = new_tracking_token()
+    service_id = None
+    if ticket_id is not None:
+        ticket = tickets.get_ticket(conn, unit_id=unit_id, ticket_id=ticket_id)
+        if ticket["status"] not in ("serving", "done"):
+            raise Conflict(
+                f"Ticket {ticket_id} has not been served; open a case once it is being served.",
+                code="ticket_not_served",
+            )
+        if case_for_ticket(conn, ticket_id=ticket_id) is not None:
+            raise Conflict(f"Ticket {ticket_id} already has a case.", code="case_exists")
+        token = ticket["tracking_token"]
+        service_id = ticket["service_id"]
+        given, visit_lang = _visit_contact(conn, ring, ticket)
+        contact = Contact(
+            name=contact.name or given.name,
+            email=contact.email or given.email,
+            phone=contact.phone or given.phone,
+        )
+        lang = language or visit_lang
+    if form is not None:
+        form, problems = validate_form(form)
+        if problems:
+            raise InvalidInput(
+                "Some request form fields are missing or invalid: "
+                + ", ".join(sorted(problems))
+                + ".",
+                code="form_fields",
+                fields=problems,
+            )
+    moment = check_moment(at) or ctx.now
+    if moment > ctx.now + FUTURE_SLACK:
+        raise InvalidInput("A case cannot be opened in the future.", code="date_in_future")
+    case_id = inserted_id(
+        conn.execute(
+            sa.insert(cases).values(
+                unit_id=unit_id,
+                kind=kind.code,
+                status="open",
+                current_step=kind.first_step,
+                ticket_id=ticket_id,
+                service_id=service_id,
+                tracking_token=token,
+                language=lang if lang in ("id", "en") else "id",
+                organiser_type=organiser_type,
+                title=title[:300],
+                responsible_user_id=user_id,
+                opened_at=moment,
+                due_days=kind.clock_days,
+                rounds=0,
+                updated_at=ctx.now,
+            )
+        )
+    )
+    conn.execute(
+        sa.update(cases)
+        .where(cases.c.id == case_id)
+        .values(
+            key_id=ring.active_id,
+            form_ct=_encrypt(ring, "cases", "form", case_id, json.dumps(form) if form else None),
+            **{
+                f"{f}_ct": _encrypt(ring, "cases", f, case_id, getattr(contact, f))
+                for f in CONTACT_FIELDS
+            },
+        )
+    )
+    take_step(
+        conn,
+        ctx=ctx,
+        unit_id=unit_id,
+        case_id=case_id,
+        step=kind.first_step,
+        role=role,
+        user_id=user_id,
+        values=first_values or {},
+        note=note,
+        at=moment,
+    )
+    return case_id
+
+
+def take_step(
+    conn: Connection,
+    *,
+    ctx: Context,
+    unit_id: int,
+    case_id: int,
+    step: str,
+    role: str,
+    user_id: int | None,
+    values: dict[str, Any] | None = None,
+    note: str | None = None,
+    at: datetime | None = None,
+) -> RowMapping:
+    """Record ``step`` on the case if the kind allows it now; returns the step row."""
+    case = get_case(conn, unit_id=unit_id, case_id=case_id, for_update=True)
+    kind = kind_of(case["kind"])
+    steps = steps_of(conn, case_id=case_id)
+    try:
+        cleaned = rules.check_step(kind, _done(steps), step, role=role, values=values or {})
+    except rules.StepRefused as exc:
+        raise _refused(exc) from None
+    moment = check_moment(at) or ctx.now
+    opened = _aware(case["opened_at"])
+    if moment < opened:
+        raise InvalidInput(
+            f"The step's date is before the case was opened ({opened.isoformat()}).",
+            code="date_before_opened",
+        )
+    if moment > ctx.now + FUTURE_SLACK:
+        raise InvalidInput("A step cannot be dated in the future.", code="date_in_future")
+    definition = kind.step(step)
+    seq = (steps[-1]["seq"] if steps else 0) + 1
+    step_id = inserted_id(
+        conn.execute(
+            sa.insert(case_steps).values(
+                case_id=case_id,
+                step=step,
+                seq=seq,
+                system=False,
+                at=moment,
+                recorded_at=ctx.now,
+                user_id=user_id,
+                note=(note or None) and note[:1000],
+                data=cleaned,
+            )
+        )
+    )
+    changes: dict[str, Any] = {"current_step": step, "updated_at": ctx.now}
+    if definition.round:
+        changes["rounds"] = case["rounds"] + 1
+    if "outcome" in cleaned:
+        changes["outcome"] = cleaned["outcome"]
+    if definition.final:
+        changes.update(status="closed", closed_at=moment)
+    unit = units.get_unit(conn, unit_id=unit_id)
+    configured = (unit["settings"] or {}).get("cases", {}).get("clock_start_step")
+    if case["clock_start"] is None and rules.starts_clock(kind, step, configured):
+        start = local_day(moment, unit["timezone"])
+        changes["clock_start"] = start
+        changes["due_date"] = add_working_days(
+            start, case["due_days"], calendar.work_calendar(conn, unit_id=unit_id)
+        )
+    conn.execute(sa.update(cases).where(cases.c.id == case_id).values(**changes))
+    updated = get_case(conn, unit_id=unit_id, case_id=case_id)
+    _emit(conn, updated, step=step)
+    if definition.mail and ctx.ring is not None:
+        _queue_step_mail(
+            conn,
+            ctx=ctx,
+            unit=unit,
+            case=updated,
+            kind=kind,
+            template=definition.mail,
+            values=cleaned,
+            user_id=user_id,
+        )
+    row = first_row(conn, case_steps, id=step_id)
+    assert row is not None
+    return row
+
+
+def _aware(value: datetime) -> datetime:
+    result = as_aware(value)
+    assert result is not None
+    return result
+
+
+def _emit(
+    conn: Connection, case: RowMapping, *, step: str, extra: dict[str, Any] | None = None
+) -> None:
+    events.emit(
+        conn,
+        unit_id=case["unit_id"],
+        type=CASE_STEP,
+        payload={
+            "ticket": None,
+            "case": {
+                "id": case["id"],
+                "kind": case["kind"],
+                "step": step,
+                "current_step": case["current_step"],
+                "status": case["status"],
+                "due_date": case["due_date"].isoformat() if case["due_date"] else None,
+                "ticket_id": case["ticket_id"],
+                **(extra or {}),
+            },
+        },
+    )
+
+
+def office_of(unit: RowMapping) -> Office:
+    return Office(
+        name=unit["name"], address=unit["address"], phone=unit["phone"], email=unit["email"]
+    )
+
+
+def _queue_step_mail(
+    conn: Connection,
+    *,
+    ctx: Context,
+    unit: RowMapping,
+    case: RowMapping,
+    kind: rules.KindDef,
+    template: str,
+    values: dict[str, str],
+    user_id: int | None,
+) -> None:
+    assert ctx.ring is not None
+    email = ctx.ring.decrypt_text(case["email_ct"], aad=context("cases", "email", case["id"]))
+    if not email:
+        return
+    lang = case["language"]
+    params: dict[str, Any] = {
+        "kind": t(f"cases.kind_{kind.code}", lang),
+        "date": _local_date(case["opened_at"], unit["timezone"]),
+        "due": case["due_date"].isoformat() if case["due_date"] else "",
+        "days": case["due_days"],
+        "round": case["rounds"],
+        **values,
+    }
+    if "outcome" in values:
+        params["outcome"] = t(f"cases.outcome_{values['outcome']}", lang)
+    if template == "letter_sent":
+        last = _last_data(conn, case["id"], "letter_drafted")
+        params.setdefault("letter_number", last.get("letter_number", ""))
+        params["outcome"] = t(f"cases.outcome_{last.get('outcome', 'layak')}", lang)
+    body_key = None
+    if template == "received" and not case["due_date"]:
+        body_key = "mail_received_nodue_body"
+    if kind.complaint:
+        due = first_response_due(conn, case)
+        params["first_due"] = due.isoformat() if due else ""
+    message = compose(
+        template,
+        lang,
+        office=office_of(unit),
+        link=tracking_link(ctx.base_url, case["tracking_token"]),
+        body_key=body_key,
+        **params,
+    )
+    mail_outbox.enqueue(
+        conn,
+        ring=ctx.ring,
+        unit_id=case["unit_id"],
+        to=email,
+        language=lang,
+        template=template,
+        message=message,
+        case_id=case["id"],
+        user_id=user_id,
+        now=ctx.now,
+    )
+
+
+def first_response_due(conn: Connection, case: RowMapping) -> date | None:
+    """When a complaint's first response is due (its kind's days after the clock start)."""
+    days = kind_of(case["kind"]).first_response_days
+    if days is None or case["clock_start"] is None:
+        return None
+    cal = calendar.work_calendar(conn, unit_id=case["unit_id"])
+    return add_working_days(case["clock_start"], int(days), cal)
+
+
+def _last_data(conn: Connection, case_id: int, step: str) -> dict[str, Any]:
+    query = (
+        sa.select(case_steps.c.data)
+        .where(case_steps.c.case_id == case_id, case_steps.c.step == step)
+        .order_by(case_steps.c.seq.desc())
+        .limit(1)
+    )
+    data = conn.execute(query).scalar()
+    return dict(data or {})
+
+
+def _local_date(moment: datetime, timezone: str) -> str:
+    return local_day(_aware(moment), timezone).isoformat()
+
+
+def recompute_due_dates(
+    conn: Connection, *, unit_id: int, now: datetime, reason: str
+) -> list[dict[str, Any]]:
+    """Move open cases' due dates after a calendar change; each move is recorded on the case."""
+    cal = calendar.work_calendar(conn, unit_id=unit_id)
+    query = sa.select(cases).where(
+        cases.c.unit_id == unit_id, cases.c.status == "open", cases.c.clock_start.is_not(None)
+    )
+    moved = []
+    for case in conn.execute(query).mappings().all():
+        new_due = add_working_days(case["clock_start"], case["due_days"], cal)
+        if new_due == case["due_date"]:
+            continue
+        change = {
+            "from": case["due_date"].isoformat() if case["due_date"] else None,
+            "to": new_due.isoformat(),
+            "reason": reason[:200],
+        }
+        seq = int(
+            conn.execute(
+                sa.select(sa.func.max(case_steps.c.seq)).where(case_steps.c.case_id == case["id"])
+            ).scalar()
+            or 0
+        )
+        conn.execute(
+            sa.insert(case_steps).values(
+                case_id=case["id"],
+                step="due_changed",
+                seq=seq + 1,
+                system=True,
+                at=now,
+                recorded_at=now,
+                user_id=None,
+                note=None,
+                data=change,
+            )
+        )
+        conn.execute(
+            sa.update(cases)
+            .where(cases.c.id == case["id"])
+            .values(due_date=new_due, updated_at=now)
+        )
+        _emit(
+            conn,
+            get_case(conn, unit_id=unit_id, case_id=case["id"]),
+            step="due_changed",
+            extra={"due_change": change},
+        )
+        moved.append({"case_id": case["id"], **change})
+    _recompute_first_response(conn, unit_id=unit_id, cal=cal)
+    return moved
+
+
+def _recompute_first_response(conn: Connection, *, unit_id: int, cal: WorkCalendar) -> None:
+    query = (
+        sa.select(
+            complaints.c.id, cases.c.clock_start, cases.c.kind, complaints.c.first_response_due
+        )
+        .join(cases, cases.c.id == complaints.c.case_id)
+        .where(
+            complaints.c.unit_id == unit_id,
+            cases.c.status == "open",
+            cases.c.clock_start.is_not(None),
+        )
+    )
+    for row in conn.execute(query).all():
+        days = kind_of(row.kind).first_response_days
+        if days is None:
+            continue
+        due = add_working_days(row.clock_start, int(days), cal)
+        if due != row.first_response_due:
+            conn.execute(
+                sa.update(complaints)
+                .where(complaints.c.id == row.id)
+                .values(first_response_due=due)
+            )
+
+
+def with_clock(
+    conn: Connection, *, case: RowMapping, today: date, near_days: int
+) -> dict[str, Any]:
+    """One case with its working days left and clock state (as :func:`list_cases` gives them)."""
+    if case["status"] != "open":
+        return {**case, "days_left": None, "clock": "closed"}
+    if case["due_date"] is None:
+        return {**case, "days_left": None, "clock": "ok"}
+    cal = calendar.work_calendar(conn, unit_id=case["unit_id"])
+    left = working_days_left(today, case["due_date"], cal)
+    return {**case, "days_left": left, "clock": clock_state(left, near_days)}
+
+
+def list_cases(
+    conn: Connection,
+    *,
+    unit_id: int,
+    today: date,
+    near_days: int,
+    status: str = "open",
+    complaint: bool | None = None,
+    responsible_user_id: int | None = None,
+) -> list[dict[str, Any]]:
+    """Cases with their working days left and clock state, most urgent first."""
+    query = sa.select(cases).where(cases.c.unit_id == unit_id)
+    if status != "all":
+        query = query.where(cases.c.status == status)
+    if responsible_user_id is not None:
+        query = query.where(cases.c.responsible_user_id == responsible_user_id)
+    cal = calendar.work_calendar(conn, unit_id=unit_id)
+    out = []
+    for row in conn.execute(query.order_by(cases.c.id)).mappings():
+        kind = rules.kinds().get(row["kind"])
+        if kind is None or (complaint is not None and kind.complaint != complaint):
+            continue
+        left = (
+            working_days_left(today, row["due_date"], cal)
+            if row["due_date"] and row["status"] == "open"
+            else None
+        )
+        out.append(
+            {
+                **row,
+                "days_left": left,
+                "clock": clock_state(left, near_days) if row["status"] == "open" else "closed",
+            }
+        )
+    out.sort(
+        key=lambda r: (
+            r["days_left"] is None,
+            r["days_left"] if r["days_left"] is not None else 0,
+            r["id"],
+        )
+    )
+    return out
+
+
+def mark_case_rated(conn: Connection, *, ticket_id: int, at: datetime) -> bool:
+    """Complete the "rated" step of the ticket's case, if it has one waiting for it.
+
+    Called by the exit-rating code in the rating's transaction. Returns whether a
+    step was recorded; a ticket without a case, or a case not at that point, is left alone.
+    """
+    case = case_for_ticket(conn, ticket_id=ticket_id)
+    if case is None or case["status"] != "open":
+        return False
+    kind = kind_of(case["kind"])
+    if "rated" not in kind.steps or "rated" not in allowed_next(conn, case=case):
+        return False
+    now = utcnow()
+    take_step(
+        conn,
+        ctx=Context(ring=None, base_url="", now=max(now, _aware(at))),
+        unit_id=case["unit_id"],
+        case_id=case["id"],
+        step="rated",
+        role="system",
+        user_id=None,
+        at=max(_aware(at), _aware(case["opened_at"])),
+    )
+    return True
+
+
+def set_responsible(conn: Connection, *, unit_id: int, case_id: int, user_id: int) -> None:
+    get_case(conn, unit_id=unit_id, case_id=case_id)
+    conn.execute(sa.update(cases).where(cases.c.id == case_id).values(responsible_user_id=user_id))
+
+
+def add_attachment(
+    conn: Connection,
+    *,
+    unit_id: int,
+    case_id: int,
+    filename: str,
+    content_type: str,
+    size: int,
+    sha256: str,
+    key_id: str,
+    user_id: int | None,
+    now: datetime,
+) -> int:
+    get_case(conn, unit_id=unit_id, case_id=case_id)
+    return inserted_id(
+        conn.execute(
+            sa.insert(attachments).values(
+                unit_id=unit_id,
+                case_id=case_id,
+                filename=filename[:200],
+                content_type=content_type,
+                size=size,
+                sha256=sha256,
+                key_id=key_id,
+                user_id=user_id,
+                created_at=now,
+            )
+        )
+    )
+
+
+def list_attachments(conn: Connection, *, case_id: int) -> list[RowMapping]:
+    query = (
+        sa.select(attachments).where(attachments.c.case_id == case_id).order_by(attachments.c.id)
+    )
+    return list(conn.execute(query).mappings())
+
+
+def get_attachment(
+    conn: Connection, *, unit_id: int, case_id: int, attachment_id: int
+) -> RowMapping:
+    row = get_in_unit(
+        conn,
+        attachments,
+        unit_id=unit_id,
+        row_id=attachment_id,
+        what="Attachment",
+        code="attachment_not_found",
+    )
+    if row["case_id"] != case_id:
+        raise NotFound(
+            f"Attachment {attachment_id} is not on case {case_id}.", code="attachment_not_found"
+        )
+    return row
+
+
+def open_cases_by_responsible(conn: Connection, *, unit_id: int) -> dict[int, list[RowMapping]]:
+    query = sa.select(cases).where(
+        cases.c.unit_id == unit_id,
+        cases.c.status == "open",
+        cases.c.responsible_user_id.is_not(None),
+    )
+    grouped: dict[int, list[RowMapping]] = {}
+    for row in conn.execute(query.order_by(cases.c.due_date, cases.c.id)).mappings():
+        grouped.setdefault(row["responsible_user_id"], []).append(row)
+    return grouped
+
+
+def units_with_open_cases(conn: Connection) -> list[tuple[int, str]]:
+    """``(unit_id, timezone)`` of every unit that has an open case."""
+    query = (
+        sa.select(units_table.c.id, units_table.c.timezone)
+        .where(sa.exists().where(cases.c.unit_id == units_table.c.id, cases.c.status == "open"))
+        .order_by(units_table.c.id)
+    )
+    return [(r.id, r.timezone) for r in conn.execute(query)]
+
+
+def queue_ticket_copy(
+    conn: Connection,
+    *,
+    ring: KeyRing,
+    unit_id: int,
+    ticket: RowMapping,
+    email: str,
+    language: str,
+    base_url: str,
+    now: datetime,
+) -> int:
+    """Queue the kiosk's e-mail copy of a ticket (number, service, tracking link)."""
+    unit = units.get_unit(conn, unit_id=unit_id)
+    service = units.get_service(conn, unit_id=unit_id, service_id=ticket["service_id"])
+    lang = language if language in ("id", "en") else "id"
+    message = compose(
+        "ticket_copy",
+        lang,
+        office=office_of(unit),
+        link=tracking_link(base_url, ticket["tracking_token"]),
+        number=ticket["number"],
+        service=service["name_en" if lang == "en" else "name_id"],
+    )
+    return mail_outbox.enqueue(
+        conn,
+        ring=ring,
+        unit_id=unit_id,
+        to=email,
+        language=lang,
+        template="ticket_copy",
+        message=message,
+        ticket_id=ticket["id"],
+        now=now,
+    )
