@@ -375,3 +375,40 @@ def months_of(period: Period) -> list[tuple[str, date, date]]:
         out.append((f"{first.year}-{first.month:02d}", first, last))
         first = last + timedelta(days=1)
     return out
+
+
+def case_tables(rows: Sequence[Mapping[str, Any]], complaint_kinds: set[str]) -> list[Table]:
+    """Cases per kind and complaints per category: opened, closed, on time, late, on-time share."""
+
+    def table(table_id: str, key: str, chosen: list[Mapping[str, Any]]) -> Table:
+        t = Table(
+            table_id,
+            (
+                Column(key, "text"),
+                Column("opened"),
+                Column("closed"),
+                Column("closed_on_time"),
+                Column("closed_late"),
+                Column("on_time_share", "percent"),
+            ),
+            key_kind="case_kind",
+        )
+        for r in chosen:
+            t.rows.append(
+                [
+                    r["kind"],
+                    r["opened"],
+                    r["closed"],
+                    r["on_time"],
+                    r["late"],
+                    share(r["on_time"], r["on_time"] + r["late"]),
+                ]
+            )
+        return t
+
+    return [
+        table("cases", "case_kind", [r for r in rows if r["kind"] not in complaint_kinds]),
+        table(
+            "complaints", "complaint_category", [r for r in rows if r["kind"] in complaint_kinds]
+        ),
+    ]

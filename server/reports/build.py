@@ -1,6 +1,7 @@
 """The period report for one unit: figures from the store, tables from the domain, labels.
 
-Includes the satisfaction index (IKM per service and per month) from the ratings.
+Includes the satisfaction index (IKM per service and per month) from the ratings and the
+cases and complaints (opened, closed on time or late).
 
 The one function the API, the pages' downloads and ``loket report period`` share.
 """
@@ -11,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from server.db.database import Database
+from server.domain import cases as case_rules
 from server.domain import reports as rules
 from server.errors import InvalidInput
 from server.reports.labels import LabelledTable, label_table
@@ -43,7 +45,15 @@ def period_report(
             conn, unit_id=unit_id, start=period.start, end=period.end, timezone=unit["timezone"]
         )
         satisfaction = skm_tables(conn, unit_id=unit_id, period=period)
-    built = [*rules.build_period_tables(figures, period), *satisfaction]
+        case_rows = store.case_figures(
+            conn, unit_id=unit_id, start=period.start, end=period.end, timezone=unit["timezone"]
+        )
+    complaint_kinds = {code for code, kind in case_rules.kinds().items() if kind.complaint}
+    built = [
+        *rules.build_period_tables(figures, period),
+        *satisfaction,
+        *rules.case_tables(case_rows, complaint_kinds),
+    ]
     tables = [label_table(tb, lang) for tb in built]
     return unit, period, tables
 

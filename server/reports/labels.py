@@ -40,6 +40,8 @@ def category_label(kind: str, value: Any, lang: str) -> Any:
         return t("reports.all_services", lang)
     if kind in PROFILE_FIELDS:
         return _label_or_code(f"privacy.{kind}_{value}", str(value), lang)
+    if kind == "case_kind":
+        return _label_or_code(f"cases.kind_{value}", str(value), lang)
     if kind in ("metric", "visitor_type", "weekday"):
         return _label_or_code(f"reports.{kind}_{value}", str(value), lang)
     return value

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from server.db.cases_schema import cases
 from server.db.privacy_schema import visits
 from server.db.ratings_schema import ratings
 from server.db.schema import counters, devices, services, ticket_transitions, tickets, users
@@ -441,3 +442,53 @@ def suggestions(
         .limit(limit)
     )
     return [str(s) for s in conn.execute(query).scalars()]
+
+
+# --- cases and complaints --------------------------------------------------------------
+
+
+def _local_date(conn: Connection, column: Any, timezone: str, at: date) -> Any:
+    """The unit's calendar day of a UTC timestamp column."""
+    if _is_pg(conn):
+        zone = sa.cast(sa.literal(timezone), sa.Text)
+        return sa.cast(sa.func.timezone(zone, column), sa.Date)
+    offset = ZoneInfo(timezone).utcoffset(datetime(at.year, at.month, at.day, 12))
+    minutes = int(offset.total_seconds() // 60) if offset else 0
+    return sa.func.date(column, f"{minutes:+d} minutes")
+
+
+def case_figures(
+    conn: Connection, *, unit_id: int, start: date, end: date, timezone: str
+) -> list[dict[str, Any]]:
+    """Per case kind: opened and closed in the period (local days), closed on time or late.
+
+    On time: closed on or before the case's due date (working days, set when its
+    clock started); late: after it. A case closed without a due date is neither.
+    """
+    opened_day = _local_date(conn, cases.c.opened_at, timezone, start)
+    closed_day = _local_date(conn, cases.c.closed_at, timezone, start)
+    opened_in = sa.and_(opened_day >= start, opened_day <= end)
+    closed_in = sa.and_(cases.c.closed_at.is_not(None), closed_day >= start, closed_day <= end)
+    due = cases.c.due_date.is_not(None)
+    on_time = sa.and_(closed_in, due, closed_day <= cases.c.due_date)
+    late = sa.and_(closed_in, due, closed_day > cases.c.due_date)
+
+    def count(condition: Any) -> Any:
+        return sa.func.sum(sa.case((condition, 1), else_=0))
+
+    query = (
+        sa.select(
+            cases.c.kind,
+            count(opened_in).label("opened"),
+            count(closed_in).label("closed"),
+            count(on_time).label("on_time"),
+            count(late).label("late"),
+        )
+        .where(cases.c.unit_id == unit_id, sa.or_(opened_in, closed_in))
+        .group_by(cases.c.kind)
+        .order_by(cases.c.kind)
+    )
+    return [
+        {"kind": r["kind"], **{k: int(r[k] or 0) for k in ("opened", "closed", "on_time", "late")}}
+        for r in conn.execute(query).mappings()
+    ]

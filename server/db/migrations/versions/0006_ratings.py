@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0003"
+# assigned down_revision 0003; re-chained onto 0005 (issue 11) in the reports branch, which holds both
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
