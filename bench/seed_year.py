@@ -6,7 +6,8 @@ no-show or cancelled by the real store functions (:mod:`server.store.tickets`) w
 a simulated clock, so the timestamps fall on the planned working days and hours.
 Working days skip Indonesian holidays and joint leave (``holidays`` package).
 About a third of the visitors come back; 6 % are no-shows, 2 % cancel, 5 % are
-priority. The same :func:`seed_visits` seeds the hand-counted month of the tests.
+priority. Then about 40 % of served visitors rate the service (SKM-9), and some
+200 complaints and service follow-up cases are filed and mostly closed. The same :func:`seed_visits` seeds the hand-counted month of the tests.
 
     python -m bench.seed_year --data-dir /tmp/loket-year --year 2026
 """
@@ -277,6 +278,106 @@ def year_plan(
     return plan
 
 
+SUGGESTIONS = (
+    "Ruang tunggu perlu kursi tambahan.",
+    "Petugas ramah dan membantu.",
+    "Mohon sediakan data dalam format Excel.",
+    "Antrean pagi cukup lama.",
+    "Wi-Fi di ruang PST sering putus.",
+)
+
+
+def seed_extras(db: Database, ring: KeyRing, *, unit_id: int, seed: int = 13) -> dict[str, int]:
+    """Ratings for about 40 % of served tickets, complaints and service follow-up cases.
+
+    Through :mod:`server.store.ratings`, :mod:`server.store.complaints` and
+    :mod:`server.store.cases`, each with the simulated time of its day.
+    """
+    import sqlalchemy as sa
+
+    from server.db.schema import tickets as tickets_table
+    from server.domain import skm
+    from server.store import cases as case_store
+    from server.store import complaints, ratings
+
+    rng = random.Random(seed + 1)
+    version = skm.current(skm.SKM).version
+    with db.read() as conn:
+        served = conn.execute(
+            sa.select(tickets_table.c.tracking_token, tickets_table.c.finished_at)
+            .where(tickets_table.c.unit_id == unit_id, tickets_table.c.status == "done")
+            .order_by(tickets_table.c.id)
+        ).all()
+    counts = {"ratings": 0, "complaints": 0, "cases": 0}
+    chosen = [row for row in served if rng.random() < 0.4]
+    for first in range(0, len(chosen), 300):
+        with db.write() as conn:
+            for token, finished in chosen[first : first + 300]:
+                scores = {
+                    c: rng.choices((1, 2, 3, 4), weights=(2, 8, 50, 40))[0] for c in skm.SKM_CODES
+                }
+                text = rng.choice(SUGGESTIONS) if rng.random() < 0.05 else ""
+                rating = skm.validate(
+                    overall=rng.choice((3, 3, 4)),
+                    blocks=[(skm.SKM, version, scores)],
+                    suggestion=text,
+                )
+                target = ratings.target_by_token(conn, token=token, unit_id=unit_id)
+                ratings.record_rating(
+                    conn, target=target, rating=rating, channel="web", device_id=None, now=finished
+                )
+                counts["ratings"] += 1
+    for _token, finished in served[:: max(1, len(served) // 200)]:
+        opened = finished.replace(tzinfo=UTC) if finished.tzinfo is None else finished
+        ctx = case_store.Context(ring=ring, base_url="http://loket.local", now=opened)
+        closed = opened + timedelta(days=rng.choice((1, 2, 4, 6, 9, 20)))
+        with db.write() as conn:
+            if rng.random() < 0.6:
+                _, case_id = complaints.file_complaint(
+                    conn,
+                    ctx=ctx,
+                    unit_id=unit_id,
+                    category=rng.choice(("info", "info", "dispute")),
+                    channel=rng.choice(("box", "web", "desk", "whatsapp")),
+                    text="Keluhan tentang layanan.",
+                    role="staff",
+                    user_id=None,
+                    anonymous=True,
+                )
+                steps = [
+                    ("responded", {"response": "Ditanggapi."}),
+                    ("resolved", {"resolution": "Selesai."}),
+                    ("closed", {}),
+                ]
+                counts["complaints"] += 1
+            else:
+                case_id = case_store.open_case(
+                    conn,
+                    ctx=ctx,
+                    unit_id=unit_id,
+                    kind_code="service",
+                    role="staff",
+                    user_id=None,
+                    at=opened,
+                )
+                steps = [("closed", {})]
+                counts["cases"] += 1
+            if closed.year == opened.year and rng.random() < 0.9:
+                for step, values in steps:
+                    case_store.take_step(
+                        conn,
+                        ctx=ctx,
+                        unit_id=unit_id,
+                        case_id=case_id,
+                        step=step,
+                        role="staff",
+                        user_id=None,
+                        values=values,
+                        at=closed,
+                    )
+    return counts
+
+
 def prepare_unit(db: Database, *, admin_password: str = "admin-password-123") -> int:
     """The unit with three counters serving every service and a staff member at each."""
     unit_id = init_unit(db, admin_password=admin_password).unit_id
@@ -311,18 +412,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, required=True)
     parser.add_argument("--year", type=int, default=2026)
     parser.add_argument("--visits", type=int, default=12_000)
+    parser.add_argument(
+        "--extras-only",
+        action="store_true",
+        help="add ratings, complaints and cases to an already seeded year",
+    )
     args = parser.parse_args(argv)
     settings = Settings(demo=True, data_dir=args.data_dir, sqlite_synchronous="NORMAL")
     db = open_database(settings)
     unit_id = prepare_unit(db)
     ring = key_file_for(settings.resolved_key_file).ring()
-    plan = year_plan(args.year, visits=args.visits)
     started = time.perf_counter()
-    n = seed_visits(db, ring, unit_id=unit_id, visits=plan)
-    print(
-        f"seeded {n} visits for {args.year} in {time.perf_counter() - started:.1f} s "
-        f"into {args.data_dir}"
-    )
+    if not args.extras_only:
+        n = seed_visits(db, ring, unit_id=unit_id, visits=year_plan(args.year, visits=args.visits))
+        print(f"seeded {n} visits for {args.year} into {args.data_dir}")
+    extras = seed_extras(db, ring, unit_id=unit_id)
+    print(f"seeded {extras} in {time.perf_counter() - started:.1f} s in total")
     db.dispose()
     return 0
 

@@ -93,7 +93,7 @@ def test_xlsx_cell_by_cell(client: TestClient, boss: dict[str, str]) -> None:
     assert r.headers["content-disposition"] == 'attachment; filename="loket-1906-2026-11.xlsx"'
     wb = load_workbook(io.BytesIO(r.content))
     assert wb.sheetnames[:3] == ["Summary", "Visitors by service", "Times by service"]
-    assert len(wb.sheetnames) == 16  # 14 queue and guestbook tables, 2 IKM tables
+    assert len(wb.sheetnames) == 18  # 14 queue and guestbook tables, 2 IKM, cases, complaints
     services = _sheet(wb, "Visitors by service")
     assert services[0] == [
         "Service",
