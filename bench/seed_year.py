@@ -323,6 +323,8 @@ def seed_extras(db: Database, ring: KeyRing, *, unit_id: int, seed: int = 13) ->
                     suggestion=text,
                 )
                 target = ratings.target_by_token(conn, token=token, unit_id=unit_id)
+                if target.rated:  # a re-run with --extras-only
+                    continue
                 ratings.record_rating(
                     conn, target=target, rating=rating, channel="web", device_id=None, now=finished
                 )
@@ -363,10 +365,11 @@ def seed_extras(db: Database, ring: KeyRing, *, unit_id: int, seed: int = 13) ->
                 steps = [("closed", {})]
                 counts["cases"] += 1
             if closed.year == opened.year and rng.random() < 0.9:
+                later = case_store.Context(ring=ring, base_url="http://loket.local", now=closed)
                 for step, values in steps:
                     case_store.take_step(
                         conn,
-                        ctx=ctx,
+                        ctx=later,
                         unit_id=unit_id,
                         case_id=case_id,
                         step=step,
