@@ -102,14 +102,25 @@ class RatingApp(App):
         for name in SCREENS:
             Builder.load_file(str(HERE / "screens" / f"{name}.kv"))
         manager = ScreenManager(transition=NoTransition())
-        for name, factory in SCREENS.items():
-            manager.add_widget(factory(name=name))
+        manager.add_widget(SCREENS["start"](name="start"))  # the others after the first frame
         return manager
+
+    def _ensure_screen(self, name: str) -> None:
+        if self.root is not None and not self.root.has_screen(name):
+            self.root.add_widget(SCREENS[name](name=name))
+
+    def _build_next_screen(self, _dt: float) -> bool:
+        """Build one missing screen per frame, so the start screen shows at once."""
+        missing = [n for n in SCREENS if not self.root.has_screen(n)]
+        if missing:
+            self._ensure_screen(missing[0])
+        return len(missing) > 1
 
     def on_start(self) -> None:
         Window.bind(on_touch_down=self._touched)
         Clock.schedule_interval(self.worker.drain, 1 / 60)
         Clock.schedule_interval(self._tick, 0.5)
+        Clock.schedule_interval(self._build_next_screen, 0)
         Clock.schedule_interval(
             lambda _dt: self.core.flush_outbox(), self.settings.outbox_retry_seconds
         )
@@ -136,6 +147,7 @@ class RatingApp(App):
         if manager is None:
             return
         step = flow.step.value
+        self._ensure_screen(step)
         if manager.current != step:
             self.idle.touched(time.monotonic())
             manager.current = step

@@ -267,6 +267,43 @@ def contact_requests(
     return int(conn.execute(query).scalar_one())
 
 
+def list_ratings(
+    conn: Connection,
+    *,
+    unit_id: int,
+    start: date,
+    end: date,
+    service_id: int | None = None,
+    contact_only: bool = False,
+    limit: int = 500,
+) -> list[RowMapping]:
+    """Ratings of the period, newest first, with their ticket number and visit (no identity)."""
+    query = (
+        sa.select(
+            ratings.c.id,
+            ratings.c.day,
+            ratings.c.overall,
+            ratings.c.suggestion,
+            ratings.c.contact_me,
+            ratings.c.followup_reasons,
+            ratings.c.followup_text,
+            ratings.c.channel,
+            ratings.c.created_at,
+            tickets.c.number.label("ticket_number"),
+            tickets.c.visit_id,
+            services.c.code.label("service_code"),
+        )
+        .join(tickets, tickets.c.id == ratings.c.ticket_id)
+        .join(services, services.c.id == ratings.c.service_id)
+        .order_by(ratings.c.id.desc())
+        .limit(limit)
+    )
+    if contact_only:
+        query = query.where(ratings.c.contact_me.is_(True))
+    query = _period(query, unit_id=unit_id, start=start, end=end, service_id=service_id)
+    return list(conn.execute(query).mappings())
+
+
 def served(
     conn: Connection, *, unit_id: int, start: date, end: date, service_id: int | None = None
 ) -> int:

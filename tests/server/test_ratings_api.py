@@ -73,6 +73,16 @@ def test_terminal_rates_a_served_ticket_by_number(
         row = conn.execute(sa.select(ratings)).mappings().one()
     assert row["channel"] == "terminal" and row["suggestion"] == "Ruang tunggu nyaman"
     assert row["counter_id"] == unit.counter_ids[0]
+    callbacks = client.get(
+        f"/api/v1/ratings?from={_today()}&to={_today()}&contact_me=true", headers=login(client)
+    ).json()
+    assert [(r["ticket_number"], r["suggestion"]) for r in callbacks] == [
+        (ticket["number"], "Ruang tunggu nyaman")
+    ]
+    assert (
+        client.get(f"/api/v1/ratings?from={_today()}&to={_today()}", headers=terminal).status_code
+        == 403
+    )
     status = client.get(f"/api/v1/ratings/target?token={ticket['tracking_token']}").json()
     assert status["rated"] and not status["ratable"]
 
@@ -149,6 +159,12 @@ def test_a_flood_from_one_device_is_429(client: TestClient, db: Database, unit: 
         ).status_code
         == 404
     )
+    # the web form is limited per address the same way
+    web = [
+        client.post("/api/v1/ratings", json={"tracking_token": "q" * 22, "overall": 3}).status_code
+        for _ in range(13)
+    ]
+    assert web[:12] == [404] * 12 and web[12] == 429
     assert _count(db) == (0, 0)
 
 
@@ -249,10 +265,16 @@ def test_ikm_report_numbers_grade_weakest_and_minimum(
     ]
     for s in scores:
         t = served_ticket(client, kiosk, staff, service_id, unit.counter_ids[0])
+        ipak = {
+            "questionnaire": "ipak",
+            "version": 1,
+            "answers": {"K1": 1, "K3": int(s["U1"] == 4)},
+        }
         r = client.post(
             "/api/v1/ratings",
-            json={"tracking_token": t["tracking_token"], "overall": 3, "blocks": [skm_block(s)]},
-        )
+            json={"tracking_token": t["tracking_token"], "overall": 3,
+                  "blocks": [skm_block(s), ipak]},
+        )  # fmt: skip
         assert r.status_code == 201, r.text
     # one more served but not rated: 4 served, 3 respondents
     served_ticket(client, kiosk, staff, service_id, unit.counter_ids[0])
@@ -271,6 +293,17 @@ def test_ikm_report_numbers_grade_weakest_and_minimum(
     assert (report["respondents"], report["served"]) == (3, 4)
     assert report["minimum_respondents"] == 4 and report["minimum_reached"] is False
     assert report["profile"]["sex"] == {"unknown": 3}
+    assert report["ipak"] == [
+        {"code": "K1", "respondents": 3, "yes": 3},
+        {"code": "K3", "respondents": 3, "yes": 1},
+    ]
+    listed = client.get(
+        f"/api/v1/ratings?from={_today()}&to={_today()}&contact_me=true", headers=supervisor
+    )
+    assert listed.status_code == 200 and listed.json() == []
+    everything = client.get(f"/api/v1/ratings?from={_today()}&to={_today()}", headers=supervisor)
+    assert len(everything.json()) == 3 and everything.json()[0]["service"] == code
+    assert "name" not in everything.text
     # staff without the supervisor role may not read the report; bad periods are 422
     assert client.get(f"/api/v1/reports/ikm?from={_today()}&to={_today()}",
                       headers=staff).status_code == 403  # fmt: skip

@@ -72,6 +72,9 @@ def test_a_waiting_ticket_cannot_be_rated_yet(server: WebServer, browser: Any) -
     assert response is not None and response.status == 200
     page.locator("#rate-not-served").wait_for(state="visible")
     assert page.locator("#rate-form").count() == 0
+    page.locator(".lang-switch a[hreflang=en]").click()
+    page.wait_for_url("**lang=en")
+    assert "finished" in page.locator("#rate-not-served").inner_text()
     assert page.goto(f"{server.url}/t/{'z' * 22}/rate").status == 404  # type: ignore[union-attr]
     ctx.close()
 
@@ -85,6 +88,8 @@ def test_supervisor_sees_ikm_and_records_a_follow_up(
             body = {
                 "tracking_token": ticket["tracking_token"],
                 "overall": score,
+                "contact_me": score == 3,
+                "suggestion": f"Saran {score}",
                 "blocks": [{"questionnaire": "skm9", "version": 1,
                             "answers": {f"U{i}": score for i in range(1, 10)} | {"U3": 2}}],
             }  # fmt: skip
@@ -99,6 +104,8 @@ def test_supervisor_sees_ikm_and_records_a_follow_up(
     assert int(page.locator("#ikm-respondents").inner_text()) >= 2
     assert page.locator("#ikm-grade").inner_text()[0] in "ABCD"
     assert page.locator("#ikm-weakest li").first.inner_text().startswith("U3")
+    callbacks = page.locator("#ikm-callbacks tbody tr")
+    assert callbacks.count() == 1 and "Saran 3" in callbacks.first.inner_text()
     page.locator("#plan-what").fill("Tambah petugas pada jam sibuk")
     page.locator("#plan-who").fill("Kepala Subbagian Umum")
     page.locator("#plan-when").fill("2027-03-31")
@@ -115,3 +122,19 @@ def test_supervisor_sees_ikm_and_records_a_follow_up(
     assert page.locator("#ikm-message").is_visible()
     assert page.locator("#ikm-result").is_hidden()
     anonymous.close()
+
+
+def test_form_rated_meanwhile_on_the_tablet_says_so(server: WebServer, browser: Any) -> None:
+    ticket = _served(server)
+    ctx = new_context(browser)
+    page = ctx.new_page()
+    page.goto(ticket["tracking_url"] + "/rate")
+    page.wait_for_function("window.loketRating && window.loketRating.ready")
+    page.locator(".face-4 input").check()
+    with server.client() as c:  # the visitor rated on the tablet by the door meanwhile
+        r = c.post("/ratings", json={"tracking_token": ticket["tracking_token"], "overall": 3})
+        assert r.status_code == 201
+    page.locator("#rate-send").click()
+    page.locator("#rate-rated-now").wait_for(state="visible")
+    assert page.locator("#rate-thanks").is_hidden()
+    ctx.close()

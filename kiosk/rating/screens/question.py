@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kivy.app import App
 from kivy.factory import Factory
 
 from kiosk.rating.screens.base import RatingScreen
@@ -29,12 +30,13 @@ class QuestionScreen(RatingScreen):
         box = self.ids.answers
         box.clear_widgets()
         box.cols = 5 if len(question.answers) > 4 else 1
+        selected = App.get_running_app().c_selected
         chosen = flow.scores.get((question.questionnaire, question.version), {}).get(question.code)
         # best answer first: visitors read top-down and the official labels run 1 -> 4
         for index in reversed(range(len(question.answers))):
             button = Factory.KButton(text=question.answers[index][lang])
             if chosen == question.score_of(index):
-                button.background_color = (0.04, 0.45, 0.35, 1)
+                button.background_color = selected  # the answer given before "back"
             button.answer_index = index
             button.bind(on_release=self._answered)
             box.add_widget(button)

@@ -25,6 +25,7 @@ from server.api.schemas.ratings import (
     IkmOut,
     RatingIn,
     RatingOut,
+    RatingRowOut,
     TargetOut,
 )
 from server.auth.throttle import LoginThrottle
@@ -155,6 +156,49 @@ def _period(start: date, end: date) -> None:
         raise InvalidInput("'to' must not be before 'from'.", code="bad_period")
     if (end - start).days > MAX_PERIOD_DAYS:
         raise InvalidInput(f"A period is at most {MAX_PERIOD_DAYS} days.", code="bad_period")
+
+
+@router.get("/ratings", response_model=list[RatingRowOut])
+def list_ratings(
+    principal: Supervisor,
+    db: DbDep,
+    start: Annotated[date, Query(alias="from")],
+    end: Annotated[date, Query(alias="to")],
+    service: Annotated[str | None, Query(max_length=40)] = None,
+    contact_me: bool = False,
+) -> list[dict[str, Any]]:
+    """Ratings of a period (newest 500), e.g. ``contact_me=true`` for those to call back."""
+    _period(start, end)
+    with db.read() as conn:
+        service_id = (
+            ratings.service_id_by_code(conn, unit_id=principal.unit_id, code=service)
+            if service
+            else None
+        )
+        rows = ratings.list_ratings(
+            conn,
+            unit_id=principal.unit_id,
+            start=start,
+            end=end,
+            service_id=service_id,
+            contact_only=contact_me,
+        )
+    return [
+        {
+            "id": r["id"],
+            "day": r["day"],
+            "ticket_number": r["ticket_number"],
+            "service": r["service_code"],
+            "channel": r["channel"],
+            "overall": r["overall"],
+            "suggestion": r["suggestion"],
+            "contact_me": r["contact_me"],
+            "followup_reasons": list(r["followup_reasons"] or []),
+            "followup_text": r["followup_text"],
+            "visit_id": r["visit_id"],
+        }
+        for r in rows
+    ]
 
 
 @router.get("/reports/ikm", response_model=IkmOut)

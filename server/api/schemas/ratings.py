@@ -28,6 +28,23 @@ class RatingIn(Strict):
     followup_text: str | None = Field(default=None, max_length=500)
 
 
+class RatingRowOut(BaseModel):
+    """One rating for staff: what was said, the ticket and its visit id (for the audited
+    guestbook path when the visitor asked to be contacted) — never a name or contact."""
+
+    id: int
+    day: date
+    ticket_number: str
+    service: str
+    channel: str
+    overall: int
+    suggestion: str
+    contact_me: bool
+    followup_reasons: list[str]
+    followup_text: str
+    visit_id: int | None
+
+
 class RatingOut(BaseModel):
     id: int
     ticket_number: str

@@ -1,7 +1,7 @@
 """ratings: ratings, rating_answers, rating_followups
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0009 (re-chained after merging main; written against 0003)
 Create Date: 2026-12-01 22:00:00
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-# assigned down_revision 0003; re-chained onto 0005 (issue 11) in the reports branch, which holds both
+# re-chained onto 0009 in main; in the reports branch onto 0005 (issue 11, itself on 0009)
 down_revision = "0005"
 branch_labels = None
 depends_on = None

@@ -103,9 +103,26 @@ function render(report) {
   if (report.weakest.length) select.value = report.weakest[0];
 }
 
+async function loadCallbacks() {
+  const rows = await api.get("/ratings", { ...params(), contact_me: "true" });
+  const body = $("ikm-callbacks").querySelector("tbody");
+  body.replaceChildren();
+  for (const r of rows) {
+    const row = document.createElement("tr");
+    cell(row, r.day);
+    cell(row, r.ticket_number);
+    cell(row, r.overall);
+    cell(row, [r.suggestion, r.followup_text].filter(Boolean).join(" — "));
+    cell(row, r.visit_id === null ? "—" : `#${r.visit_id}`);
+    body.appendChild(row);
+  }
+  $("ikm-callbacks-none").hidden = rows.length > 0;
+}
+
 async function show() {
   try {
     render(await api.get("/reports/ikm", params()));
+    await loadCallbacks();
     await loadPlan();
   } catch (err) {
     showError(err);

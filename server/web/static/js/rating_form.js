@@ -58,8 +58,9 @@ form.addEventListener("submit", async (event) => {
     thanks.hidden = false;
   } catch (err) {
     if (err instanceof ApiError && err.code === "already_rated") {
+      // rated meanwhile (on the tablet, or in another tab): say so, not "received"
       form.hidden = true;
-      thanks.hidden = false;
+      document.getElementById("rate-rated-now").hidden = false;
     } else {
       errorBox.hidden = false;
       button.disabled = false;
