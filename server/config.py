@@ -60,6 +60,10 @@ class Settings(BaseSettings):
     mail_max_attempts: int = 40
     case_near_limit_days: int = 5
     attachment_max_bytes: int = 200 * 1024
+    smtp_ca_file: str = Field(
+        default="",
+        description="CA bundle for the SMTP server's TLS certificate; empty = system CAs",
+    )
 
     @property
     def mail_enabled(self) -> bool:

@@ -32,6 +32,11 @@ class SmtpConfig:
     password: str = ""
     sender: str = "loket@localhost"
     timeout: float = 15.0
+    ca_file: str = ""
+
+    def tls_context(self) -> ssl.SSLContext:
+        """Certificate-checking TLS (the office's own CA bundle when one is given)."""
+        return ssl.create_default_context(cafile=self.ca_file or None)
 
 
 def build_message(
@@ -70,13 +75,13 @@ def send(config: SmtpConfig, message: EmailMessage) -> None:
                 config.host,
                 config.port,
                 timeout=config.timeout,
-                context=ssl.create_default_context(),
+                context=config.tls_context(),
             )
         else:
             client = smtplib.SMTP(config.host, config.port, timeout=config.timeout)
         with client:
             if config.security == "starttls":
-                client.starttls(context=ssl.create_default_context())
+                client.starttls(context=config.tls_context())
             if config.user:
                 client.login(config.user, config.password)
             client.send_message(message)

@@ -35,6 +35,7 @@ def smtp_config(settings: Settings) -> SmtpConfig:
         password=settings.smtp_password,
         sender=settings.mail_from,
         timeout=settings.smtp_timeout_seconds,
+        ca_file=settings.smtp_ca_file,
     )
 
 

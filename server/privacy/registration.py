@@ -191,7 +191,9 @@ def register(
             now=moment,
         )
     if reg.email_copy and v.get("email") and created:
-        from server.store.cases import queue_ticket_copy  # issue 11 hook: the ticket e-mail copy
+        from server.store.case_mail import (
+            queue_ticket_copy,  # issue 11 hook: the ticket e-mail copy
+        )
 
         queue_ticket_copy(
             conn,

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
 from server.auth.tokens import new_tracking_token
-from server.db.cases_schema import attachments, case_steps, cases, complaints
+from server.db.cases_schema import case_steps, cases, complaints
 from server.db.privacy_schema import visitors, visits
 from server.db.schema import units as units_table
 from server.domain import cases as rules
@@ -29,12 +29,13 @@ from server.domain.clock import local_day
 from server.domain.events import CASE_STEP
 from server.domain.request_form import validate_form
 from server.domain.workdays import WorkCalendar, add_working_days, clock_state, working_days_left
-from server.errors import Conflict, Forbidden, IllegalTransition, InvalidInput, NotFound
-from server.i18n import t
-from server.mail.messages import Office, compose
+from server.errors import Conflict, Forbidden, IllegalTransition, InvalidInput
 from server.privacy.crypto import DecryptError, KeyRing, context
 from server.privacy.form import EMAIL_RE, normalise_email
-from server.store import calendar, events, mail_outbox, tickets, units
+from server.store import calendar, case_mail, events, tickets, units
+from server.store.case_mail import first_response_due as first_response_due
+from server.store.case_mail import office_of as office_of
+from server.store.case_mail import tracking_link as tracking_link
 from server.store.common import as_aware, first_row, get_in_unit, inserted_id, utcnow
 
 CONTACT_FIELDS = ("name", "email", "phone")
@@ -177,10 +178,6 @@ def check_moment(value: datetime | None) -> datetime | None:
             code="date_without_timezone",
         )
     return value
-
-
-def tracking_link(base_url: str, token: str) -> str:
-    return f"{base_url.rstrip('/')}/t/{token}"
 
 
 def open_case(
@@ -367,9 +364,11 @@ def take_step(
     updated = get_case(conn, unit_id=unit_id, case_id=case_id)
     _emit(conn, updated, step=step)
     if definition.mail and ctx.ring is not None:
-        _queue_step_mail(
+        case_mail.queue_step_mail(
             conn,
-            ctx=ctx,
+            ring=ctx.ring,
+            base_url=ctx.base_url,
+            now=ctx.now,
             unit=unit,
             case=updated,
             kind=kind,
@@ -409,94 +408,6 @@ def _emit(
             },
         },
     )
-
-
-def office_of(unit: RowMapping) -> Office:
-    return Office(
-        name=unit["name"], address=unit["address"], phone=unit["phone"], email=unit["email"]
-    )
-
-
-def _queue_step_mail(
-    conn: Connection,
-    *,
-    ctx: Context,
-    unit: RowMapping,
-    case: RowMapping,
-    kind: rules.KindDef,
-    template: str,
-    values: dict[str, str],
-    user_id: int | None,
-) -> None:
-    assert ctx.ring is not None
-    email = ctx.ring.decrypt_text(case["email_ct"], aad=context("cases", "email", case["id"]))
-    if not email:
-        return
-    lang = case["language"]
-    params: dict[str, Any] = {
-        "kind": t(f"cases.kind_{kind.code}", lang),
-        "date": _local_date(case["opened_at"], unit["timezone"]),
-        "due": case["due_date"].isoformat() if case["due_date"] else "",
-        "days": case["due_days"],
-        "round": case["rounds"],
-        **values,
-    }
-    if "outcome" in values:
-        params["outcome"] = t(f"cases.outcome_{values['outcome']}", lang)
-    if template == "letter_sent":
-        last = _last_data(conn, case["id"], "letter_drafted")
-        params.setdefault("letter_number", last.get("letter_number", ""))
-        params["outcome"] = t(f"cases.outcome_{last.get('outcome', 'layak')}", lang)
-    body_key = None
-    if template == "received" and not case["due_date"]:
-        body_key = "mail_received_nodue_body"
-    if kind.complaint:
-        due = first_response_due(conn, case)
-        params["first_due"] = due.isoformat() if due else ""
-    message = compose(
-        template,
-        lang,
-        office=office_of(unit),
-        link=tracking_link(ctx.base_url, case["tracking_token"]),
-        body_key=body_key,
-        **params,
-    )
-    mail_outbox.enqueue(
-        conn,
-        ring=ctx.ring,
-        unit_id=case["unit_id"],
-        to=email,
-        language=lang,
-        template=template,
-        message=message,
-        case_id=case["id"],
-        user_id=user_id,
-        now=ctx.now,
-    )
-
-
-def first_response_due(conn: Connection, case: RowMapping) -> date | None:
-    """When a complaint's first response is due (its kind's days after the clock start)."""
-    days = kind_of(case["kind"]).first_response_days
-    if days is None or case["clock_start"] is None:
-        return None
-    cal = calendar.work_calendar(conn, unit_id=case["unit_id"])
-    return add_working_days(case["clock_start"], int(days), cal)
-
-
-def _last_data(conn: Connection, case_id: int, step: str) -> dict[str, Any]:
-    query = (
-        sa.select(case_steps.c.data)
-        .where(case_steps.c.case_id == case_id, case_steps.c.step == step)
-        .order_by(case_steps.c.seq.desc())
-        .limit(1)
-    )
-    data = conn.execute(query).scalar()
-    return dict(data or {})
-
-
-def _local_date(moment: datetime, timezone: str) -> str:
-    return local_day(_aware(moment), timezone).isoformat()
 
 
 def recompute_due_dates(
@@ -665,62 +576,6 @@ def set_responsible(conn: Connection, *, unit_id: int, case_id: int, user_id: in
     conn.execute(sa.update(cases).where(cases.c.id == case_id).values(responsible_user_id=user_id))
 
 
-def add_attachment(
-    conn: Connection,
-    *,
-    unit_id: int,
-    case_id: int,
-    filename: str,
-    content_type: str,
-    size: int,
-    sha256: str,
-    key_id: str,
-    user_id: int | None,
-    now: datetime,
-) -> int:
-    get_case(conn, unit_id=unit_id, case_id=case_id)
-    return inserted_id(
-        conn.execute(
-            sa.insert(attachments).values(
-                unit_id=unit_id,
-                case_id=case_id,
-                filename=filename[:200],
-                content_type=content_type,
-                size=size,
-                sha256=sha256,
-                key_id=key_id,
-                user_id=user_id,
-                created_at=now,
-            )
-        )
-    )
-
-
-def list_attachments(conn: Connection, *, case_id: int) -> list[RowMapping]:
-    query = (
-        sa.select(attachments).where(attachments.c.case_id == case_id).order_by(attachments.c.id)
-    )
-    return list(conn.execute(query).mappings())
-
-
-def get_attachment(
-    conn: Connection, *, unit_id: int, case_id: int, attachment_id: int
-) -> RowMapping:
-    row = get_in_unit(
-        conn,
-        attachments,
-        unit_id=unit_id,
-        row_id=attachment_id,
-        what="Attachment",
-        code="attachment_not_found",
-    )
-    if row["case_id"] != case_id:
-        raise NotFound(
-            f"Attachment {attachment_id} is not on case {case_id}.", code="attachment_not_found"
-        )
-    return row
-
-
 def open_cases_by_responsible(conn: Connection, *, unit_id: int) -> dict[int, list[RowMapping]]:
     query = sa.select(cases).where(
         cases.c.unit_id == unit_id,
@@ -741,39 +596,3 @@ def units_with_open_cases(conn: Connection) -> list[tuple[int, str]]:
         .order_by(units_table.c.id)
     )
     return [(r.id, r.timezone) for r in conn.execute(query)]
-
-
-def queue_ticket_copy(
-    conn: Connection,
-    *,
-    ring: KeyRing,
-    unit_id: int,
-    ticket: RowMapping,
-    email: str,
-    language: str,
-    base_url: str,
-    now: datetime,
-) -> int:
-    """Queue the kiosk's e-mail copy of a ticket (number, service, tracking link)."""
-    unit = units.get_unit(conn, unit_id=unit_id)
-    service = units.get_service(conn, unit_id=unit_id, service_id=ticket["service_id"])
-    lang = language if language in ("id", "en") else "id"
-    message = compose(
-        "ticket_copy",
-        lang,
-        office=office_of(unit),
-        link=tracking_link(base_url, ticket["tracking_token"]),
-        number=ticket["number"],
-        service=service["name_en" if lang == "en" else "name_id"],
-    )
-    return mail_outbox.enqueue(
-        conn,
-        ring=ring,
-        unit_id=unit_id,
-        to=email,
-        language=lang,
-        template="ticket_copy",
-        message=message,
-        ticket_id=ticket["id"],
-        now=now,
-    )

@@ -8,6 +8,7 @@ contact are encrypted. Complaints through lapor.go.id carry its tracking number.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -27,6 +28,7 @@ CATEGORIES = {
     "field_check": "complaint_field_check",
 }
 MAX_TEXT = 4000
+MAX_WEB_PER_DAY = 3  # complaints one tracking page may file per day (against floods)
 
 
 def file_complaint(
@@ -127,3 +129,20 @@ def list_complaints(conn: Connection, *, unit_id: int) -> list[dict[str, Any]]:
         .order_by(complaints.c.id.desc())
     )
     return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def web_complaints_since(
+    conn: Connection, *, ticket_id: int | None, case_id: int | None, since: datetime
+) -> int:
+    """How many complaints the public tracking page filed about this ticket/case since ``since``."""
+    about = []
+    if ticket_id is not None:
+        about.append(complaints.c.about_ticket_id == ticket_id)
+    if case_id is not None:
+        about.append(complaints.c.about_case_id == case_id)
+    if not about:
+        return 0
+    query = sa.select(sa.func.count()).where(
+        complaints.c.channel == "web", complaints.c.created_at >= since, sa.or_(*about)
+    )
+    return int(conn.execute(query).scalar() or 0)

@@ -477,3 +477,51 @@ def test_bad_case_input_is_422_and_stores_nothing(
     assert naive.status_code == 422 and naive.json()["error"]["code"] == "date_without_timezone"
     assert client.get(f"{API}/cases/99999", headers=staff).status_code == 404
     assert step(client, staff, 99999, "form_complete").status_code == 404
+
+
+def test_ticket_tracking_page_shows_its_case(
+    client: TestClient, unit: Unit, staff: dict[str, str]
+) -> None:
+    from tests.web.html_tree import parse
+
+    ticket_id = serve_rekomendasi(client, unit, staff)
+    case = client.post(
+        f"{API}/cases",
+        json={
+            "kind": "recommendation",
+            "ticket_id": ticket_id,
+            "contact": {"email": "x@dinas.go.id"},
+        },
+        headers=staff,
+    ).json()
+    client.cookies.clear()
+    page = client.get(case["tracking_url"].replace("http://loket.test", ""))
+    assert page.status_code == 200
+    assert "x@dinas.go.id" not in page.text
+    tree = parse(page.text)
+    assert tree.by_id("track-number").text()  # the ticket part is still there
+    assert "Formulir permohonan diterima" in tree.by_id("track-case-steps").text()
+    assert client.get("/t/unknown-token").status_code == 404
+
+
+def test_public_complaints_are_checked_and_limited(
+    client: TestClient, staff: dict[str, str], db: Database
+) -> None:
+    from server.db.cases_schema import complaints
+
+    case = client.post(f"{API}/cases", json={"kind": "recommendation"}, headers=staff).json()
+    path = case["tracking_url"].replace("http://loket.test", "") + "/complaint"
+    client.cookies.clear()
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    assert client.post(path, content="text=&lang=id", headers=form).status_code == 422
+    bad_mail = client.post(path, content="text=Lama&email=bukan-alamat", headers=form)
+    assert bad_mail.status_code == 422
+    assert (
+        client.post("/t/no-such-token/complaint", content="text=x", headers=form).status_code == 404
+    )
+    codes = [
+        client.post(path, content=f"text=Antrean+lama+{i}&lang=en", headers=form).status_code
+        for i in range(4)
+    ]
+    assert codes == [201, 201, 201, 429]
+    assert count(db, complaints) == 3

@@ -43,6 +43,7 @@ from server.privacy import audit
 from server.privacy.crypto import KeyRing
 from server.privacy.masking import mask
 from server.privacy.routes import PERSONAL, RingDep
+from server.store import attachments as attachment_store
 from server.store import cases as store
 from server.store import complaints as complaint_store
 from server.store import units
@@ -144,7 +145,7 @@ def case_out(
                 size=a["size"],
                 created_at=a["created_at"],
             )
-            for a in store.list_attachments(conn, case_id=case_id)
+            for a in attachment_store.list_attachments(conn, case_id=case_id)
         ],
         complaint=None
         if complaint is None
@@ -357,7 +358,7 @@ async def upload_attachment(
         data, content_type, x_filename, max_bytes=settings.attachment_max_bytes
     )
     with db.write() as conn:
-        attachment_id = store.add_attachment(
+        attachment_id = attachment_store.add_attachment(
             conn,
             unit_id=principal.unit_id,
             case_id=case_id,
@@ -370,7 +371,7 @@ async def upload_attachment(
             now=utcnow(),
         )
         files.write(settings.data_dir, ring, principal.unit_id, attachment_id, data)
-        row = store.get_attachment(
+        row = attachment_store.get_attachment(
             conn, unit_id=principal.unit_id, case_id=case_id, attachment_id=attachment_id
         )
     return AttachmentOut(
@@ -396,7 +397,7 @@ def download_attachment(
     ring: RingDep,
 ) -> Response:
     with db.write() as conn:
-        row = store.get_attachment(
+        row = attachment_store.get_attachment(
             conn, unit_id=principal.unit_id, case_id=case_id, attachment_id=attachment_id
         )
         audit.record(

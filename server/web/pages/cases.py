@@ -13,6 +13,7 @@ or the request form.
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -105,6 +106,21 @@ async def public_complaint(
                 "track_complaint.html",
                 language,
                 status=404,
+                ok=False,
+                token=tracking_token,
+            )
+        recent = complaint_store.web_complaints_since(
+            conn,
+            ticket_id=ticket["id"] if ticket else None,
+            case_id=case["id"] if case else None,
+            since=utcnow() - timedelta(days=1),
+        )
+        if recent >= complaint_store.MAX_WEB_PER_DAY:
+            return _render(
+                request,
+                "track_complaint.html",
+                language,
+                status=429,
                 ok=False,
                 token=tracking_token,
             )
