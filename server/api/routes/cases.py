@@ -39,14 +39,13 @@ from server.domain.clock import local_day
 from server.domain.request_form import form_definition
 from server.files import attachments as files
 from server.i18n import normalise_language, t
-from server.privacy import audit
 from server.privacy.crypto import KeyRing
 from server.privacy.masking import mask
 from server.privacy.routes import PERSONAL, RingDep
 from server.store import attachments as attachment_store
+from server.store import audit, units
 from server.store import cases as store
 from server.store import complaints as complaint_store
-from server.store import units
 from server.store.accounts import Principal
 from server.store.common import utcnow
 

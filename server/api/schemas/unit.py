@@ -21,7 +21,7 @@ class UnitOut(BaseModel):
     running_text: Any
     counter_area: Any
     public_base_url: str
-    mail_enabled: bool = False  # issue 11: SMTP configured (the kiosk offers the e-mail copy)
+    mail_enabled: bool = False
 
 
 class ServiceOut(BaseModel):
@@ -31,7 +31,7 @@ class ServiceOut(BaseModel):
     name: LocalText
     description: LocalText
     active: bool
-    requires_email: bool = False  # issue 11: the kiosk asks for an e-mail (recommendation)
+    requires_email: bool = False
 
 
 class CounterOut(BaseModel):

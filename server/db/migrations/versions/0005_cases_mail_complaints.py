@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-# assigned down_revision 0003; re-chained onto the head main already holds (0009, then 0006)
-down_revision = "0006"
+# re-chained at merge: 0003 -> 0009 -> 0006 -> 0004 -> 0005
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
