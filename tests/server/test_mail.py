@@ -332,6 +332,26 @@ def test_kiosk_ticket_copy_and_case_mail_reach_the_visitor(
         wait_for(lambda: len(inbox.messages) == 2)
         assert inbox.messages[1]["To"] == EMAIL
         assert inbox.messages[1]["Subject"].startswith("Permohonan Anda telah diterima")
+        # the standard's step 11 -> 12: contacting the visitor invites them to rate,
+        # with a link straight to the rating form behind their ticket
+        assert called["id"] == ticket["id"]
+        case_id = r.json()["id"]
+        admin = login(mail_client)
+        letter = {"letter_number": "B-9", "letter_date": "2026-04-01", "outcome": "layak"}
+        for name, who, values in [
+            ("form_complete", staff, {}),
+            ("examiner_assigned", admin, {"examiner": "Budi"}),
+            ("letter_drafted", staff, letter),
+            ("sent_romantik", staff, {"romantik_ref": "R-9"}),
+            ("visitor_contacted", staff, {}),
+        ]:
+            took = mail_client.post(
+                f"{API}/cases/{case_id}/steps", json={"step": name, "values": values}, headers=who
+            )
+            assert took.status_code == 200, took.text
+        wait_for(lambda: len(inbox.messages) == 4)  # the letter sent, then the invitation
+        invitation_text, _ = body_text(inbox.messages[3])
+        assert f"/t/{ticket['tracking_token']}/rate" in invitation_text
     finally:
         controller.stop()
 
