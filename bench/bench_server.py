@@ -237,6 +237,29 @@ def start_server(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str, flo
     return proc, base, time.perf_counter() - t_start, cpu_seconds(proc.pid)
 
 
+def add_counters(url: str, total: int) -> None:
+    """Give the unit ``total`` counters serving every service: one per calling client."""
+    from server.db.database import Database, create_db_engine
+    from server.db.schema import units as units_table
+    from server.store import units
+
+    engine = create_db_engine(url)
+    db = Database(engine)
+    with db.write() as conn:
+        unit_id = conn.execute(sa.select(sa.func.min(units_table.c.id))).scalar_one()
+        service_ids = [s["id"] for s in units.list_services(conn, unit_id=unit_id)]
+        have = len(units.list_counters(conn, unit_id=unit_id))
+        for number in range(have + 1, total + 1):
+            units.add_counter(
+                conn,
+                unit_id=unit_id,
+                number=number,
+                name=f"Loket {number}",
+                service_ids=service_ids,
+            )
+    engine.dispose()
+
+
 def bench_backend(
     name: str, env: dict[str, str], args: argparse.Namespace
 ) -> tuple[list[dict[str, object]], dict[str, object]]:
@@ -245,10 +268,13 @@ def bench_backend(
     run([python, "-m", "server.cli.main", "init"], env)
     kiosk = run([python, "-m", "server.cli.main", "device", "add", "--kind", "kiosk"], env)
     info: dict[str, object] = {}
+    pg_env = env.get("LOKET_DATABASE_URL")
+    sqlite_url = f"sqlite:///{env['LOKET_DATA_DIR']}/loket.sqlite3"
+    url = normalise_database_url(pg_env) if pg_env else sqlite_url
+    # one counter per calling client, as at a real desk (two clients on one counter
+    # would only measure them queueing for that counter's row lock)
+    add_counters(url, max(args.clients))
     if args.history:
-        pg_env = env.get("LOKET_DATABASE_URL")
-        sqlite_url = f"sqlite:///{env['LOKET_DATA_DIR']}/loket.sqlite3"
-        url = normalise_database_url(pg_env) if pg_env else sqlite_url
         info["history_seed_s"] = seed_history(url, tickets=args.history)
         name = f"{name}, {args.history:,} finished tickets"
     colds = []
