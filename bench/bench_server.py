@@ -72,7 +72,7 @@ def measure(
     clients: int,
     count: int,
     action: Callable[[requests.Session, int], None],
-    server_pid: int,
+    server_pids: list[int],
 ) -> dict[str, object]:
     latencies: list[float] = []
     lock = threading.Lock()
@@ -87,12 +87,14 @@ def measure(
         with lock:
             latencies.extend(mine)
 
-    cpu0 = cpu_seconds(server_pid)
+    cpu0 = sum(cpu_seconds(pid) for pid in server_pids)
     t0 = time.perf_counter()
     with ThreadPoolExecutor(clients) as pool:
         list(pool.map(worker, range(clients)))
     elapsed = time.perf_counter() - t0
-    server_cpu_ms = (cpu_seconds(server_pid) - cpu0) * 1000 / max(1, len(latencies))
+    server_cpu_ms = (
+        (sum(cpu_seconds(pid) for pid in server_pids) - cpu0) * 1000 / max(1, len(latencies))
+    )
     return {
         "what": label,
         "clients": clients,
@@ -175,7 +177,7 @@ def measure_open_loop(
     rate: float,
     seconds: float,
     action: Callable[[requests.Session, int], None],
-    server_pid: int,
+    server_pids: list[int],
     threads: int = 32,
 ) -> dict[str, object]:
     """Send ``rate`` requests per second on a fixed schedule; latency from the schedule."""
@@ -202,7 +204,7 @@ def measure_open_loop(
         with lock:
             latencies.extend(mine)
 
-    cpu0 = cpu_seconds(server_pid)
+    cpu0 = sum(cpu_seconds(pid) for pid in server_pids)
     with ThreadPoolExecutor(threads) as pool:
         list(pool.map(worker, range(threads)))
     elapsed = time.perf_counter() - start
@@ -213,7 +215,9 @@ def measure_open_loop(
         "p50": statistics.median(latencies),
         "p99": percentile(latencies, 0.99),
         "rate": len(latencies) / elapsed,
-        "cpu": (cpu_seconds(server_pid) - cpu0) * 1000 / max(1, len(latencies)),
+        "cpu": (sum(cpu_seconds(pid) for pid in server_pids) - cpu0)
+        * 1000
+        / max(1, len(latencies)),
     }
 
 
@@ -323,14 +327,14 @@ def bench_backend(
         for what, action in (("issue ticket", issue), ("call next", call)):
             for clients in args.clients:
                 with LockSampler(pg_url) as sampler:
-                    rows.append(measure(f"{label}: {what}", clients, tickets, action, proc.pid))
+                    rows.append(measure(f"{label}: {what}", clients, tickets, action, pids))
                 if sampler.summary():
                     locks.append(f"{what}, {clients} clients: {sampler.summary()}")
             if args.open_rate and what == "issue ticket":
                 with LockSampler(pg_url) as sampler:
                     rows.append(
                         measure_open_loop(
-                            f"{label}: {what}", args.open_rate, args.open_seconds, action, proc.pid
+                            f"{label}: {what}", args.open_rate, args.open_seconds, action, pids
                         )
                     )
                 if sampler.summary():
