@@ -97,7 +97,7 @@ def board(base: str, token: str, stop: threading.Event, counts: dict[str, int], 
         while not stop.is_set():
             try:
                 line = next(lines)
-            except (requests.exceptions.ConnectionError, StopIteration):
+            except (requests.RequestException, StopIteration):  # the servers stopped
                 return
             if line.startswith(b"event:"):
                 counts[key] = counts.get(key, 0) + 1
@@ -156,6 +156,12 @@ def main() -> None:
     parser.add_argument("--visitors", type=int, default=60, help="arrivals per unit per day")
     parser.add_argument("--day-seconds", type=float, default=60.0)
     parser.add_argument("--servers", type=int, default=2)
+    parser.add_argument(
+        "--drain-seconds",
+        type=float,
+        default=16.0,
+        help="wait after the day before counting deliveries (streams re-read every 15 s)",
+    )
     args = parser.parse_args()
     pg = os.environ.get("LOKET_TEST_POSTGRES_URL")
     if not pg:
@@ -207,7 +213,7 @@ def main() -> None:
                 s.join()
         elapsed = time.perf_counter() - t0
         cpu = sum(cpu_seconds(p.pid) for p in procs) - cpu0
-        time.sleep(5.0)  # let the last events reach the boards
+        time.sleep(args.drain_seconds)  # let the last events reach the boards
         stop.set()
         db = Database(create_db_engine(normalise_database_url(url)))
         with db.read() as conn:
