@@ -89,7 +89,14 @@ def setup_units(url: str, count: int) -> list[dict[str, object]]:
     return made
 
 
-def board(base: str, token: str, stop: threading.Event, counts: dict[str, int], key: str) -> None:
+def board(
+    base: str,
+    token: str,
+    stop: threading.Event,
+    counts: dict[str, int],
+    key: str,
+    ready: threading.Semaphore,
+) -> None:
     with requests.get(
         f"{base}/api/v1/events", params={"token": token}, stream=True, timeout=(5, 60)
     ) as response:
@@ -99,6 +106,8 @@ def board(base: str, token: str, stop: threading.Event, counts: dict[str, int], 
                 line = next(lines)
             except (requests.RequestException, StopIteration):  # the servers stopped
                 return
+            if line.startswith(b": connected"):
+                ready.release()  # the stream's starting point is fixed from here on
             if line.startswith(b"event:"):
                 counts[key] = counts.get(key, 0) + 1
 
@@ -185,17 +194,27 @@ def main() -> None:
         bases = [s[1] for s in servers]
         stop = threading.Event()
         delivered: dict[str, int] = {}
+        ready = threading.Semaphore(0)
         boards = [
             threading.Thread(
                 target=board,
-                args=(bases[i % len(bases)], str(u["board"]), stop, delivered, str(u["unit_id"])),
+                args=(
+                    bases[i % len(bases)],
+                    str(u["board"]),
+                    stop,
+                    delivered,
+                    str(u["unit_id"]),
+                    ready,
+                ),
                 daemon=True,
             )
             for i, u in enumerate(units)
         ]
         for b in boards:
             b.start()
-        time.sleep(1.0)
+        for _ in boards:  # every board connected before the day starts
+            if not ready.acquire(timeout=60):
+                sys.exit("a board stream did not connect within 60 s")
         stats = Stats()
         cpu0 = sum(cpu_seconds(p.pid) for p in procs)
         t0 = time.perf_counter()
