@@ -234,9 +234,9 @@ def start_server(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str, flo
     base = f"http://127.0.0.1:{port}"
     while True:
         try:
-            if requests.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
+            if requests.get(f"{base}/api/v1/health", timeout=5).status_code == 200:
                 break
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or slow on a loaded machine
             time.sleep(0.005)
     return proc, base, time.perf_counter() - t_start, cpu_seconds(proc.pid)
 
