@@ -19,10 +19,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from server.config import Settings, get_settings
 from server.db.database import Database
 from server.db.privacy_schema import audit_log, id_photos, visitors
 from server.privacy import audit
-from server.privacy.settings import PrivacySettings, get_privacy_settings
 from server.privacy.subject import erase_visitor
 from server.store.common import Actor, utcnow
 
@@ -47,7 +47,7 @@ class Cutoffs:
     audit: datetime
 
     @classmethod
-    def at(cls, now: datetime, settings: PrivacySettings) -> Cutoffs:
+    def at(cls, now: datetime, settings: Settings) -> Cutoffs:
         return cls(
             photo=now - timedelta(days=settings.retention_photo_days),
             guestbook=now - timedelta(days=settings.retention_guestbook_days),
@@ -55,7 +55,7 @@ class Cutoffs:
         )
 
 
-def expired_counts(db: Database, *, settings: PrivacySettings, now: datetime) -> PurgeResult:
+def expired_counts(db: Database, *, settings: Settings, now: datetime) -> PurgeResult:
     """What :func:`purge` would remove at ``now`` (for ``--dry-run``)."""
     cut = Cutoffs.at(now, settings)
 
@@ -111,7 +111,7 @@ def _erase_unseen_visitors(db: Database, *, cutoff: datetime, now: datetime, bat
 
 
 def purge(
-    db: Database, *, settings: PrivacySettings, now: datetime | None = None, batch: int = BATCH
+    db: Database, *, settings: Settings, now: datetime | None = None, batch: int = BATCH
 ) -> PurgeResult:
     """Remove everything expired at ``now``; returns how much was removed."""
     moment = now or utcnow()
@@ -135,10 +135,10 @@ def purge(
 
 
 async def retention_loop(
-    db: Database, *, settings: PrivacySettings | None = None, first_delay: float = 60.0
+    db: Database, *, settings: Settings | None = None, first_delay: float = 60.0
 ) -> None:
     """Run :func:`purge` every ``retention_interval_hours`` until cancelled."""
-    config = settings or get_privacy_settings()
+    config = settings or get_settings()
     await asyncio.sleep(first_delay)
     while True:
         try:
@@ -148,10 +148,11 @@ async def retention_loop(
         await asyncio.sleep(config.retention_interval_hours * 3600)
 
 
-def start_retention_job(app: Any, *, first_delay: float = 60.0) -> asyncio.Task[None]:
-    """Start the daily purge for a FastAPI app (call inside its lifespan; cancel on exit)."""
-    settings = getattr(app.state, "privacy_settings", None)
+def start_retention_job(
+    db: Database, settings: Settings, *, first_delay: float = 60.0
+) -> asyncio.Task[None]:
+    """Start the periodic purge (call inside the app's lifespan; cancel on exit)."""
     return asyncio.get_running_loop().create_task(
-        retention_loop(app.state.db, settings=settings, first_delay=first_delay),
+        retention_loop(db, settings=settings, first_delay=first_delay),
         name="loket-retention",
     )

@@ -13,7 +13,7 @@ import binascii
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Response
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 
@@ -27,7 +27,18 @@ from server.api.deps import (
     actor_of,
 )
 from server.api.schemas import PathId, QueryId
+from server.api.schemas.guestbook import (
+    AuditEntryOut,
+    ExportOut,
+    GuestbookFormOut,
+    LookupOut,
+    RegistrationOut,
+    RevealOut,
+    VisitorOut,
+    VisitOut,
+)
 from server.api.views import ticket_out
+from server.config import Settings
 from server.domain.identity import IdentityError, validate_nik
 from server.errors import InvalidInput, NotFound
 from server.privacy import audit, subject
@@ -51,7 +62,6 @@ from server.privacy.schemas import (
     RevealIn,
     SearchIn,
 )
-from server.privacy.settings import PrivacySettings, get_privacy_settings
 from server.store import tickets, units
 from server.store.common import utcnow
 
@@ -64,9 +74,9 @@ def get_ring(settings: SettingsDep) -> KeyRing:
     return key_file_for(settings.resolved_key_file).ring()
 
 
-def get_privacy(request: Request) -> PrivacySettings:
-    configured = getattr(request.app.state, "privacy_settings", None)
-    return configured if isinstance(configured, PrivacySettings) else get_privacy_settings()
+def get_privacy(settings: SettingsDep) -> Settings:
+    """The retention settings are part of the one server :class:`Settings`."""
+    return settings
 
 
 def no_store(response: Response) -> None:
@@ -75,7 +85,7 @@ def no_store(response: Response) -> None:
 
 
 RingDep = Annotated[KeyRing, Depends(get_ring)]
-PrivacyDep = Annotated[PrivacySettings, Depends(get_privacy)]
+PrivacyDep = Annotated[Settings, Depends(get_privacy)]
 PERSONAL = [Depends(no_store)]  # route dependencies of every JSON answer with personal data
 
 
@@ -87,7 +97,7 @@ def _invalid(fields: dict[str, str]) -> InvalidInput:
     )
 
 
-@router.get("/guestbook/form")
+@router.get("/guestbook/form", response_model=GuestbookFormOut)
 def guestbook_form(
     principal: AnyPrincipal, db: DbDep, privacy: PrivacyDep, lang: str = "id"
 ) -> dict[str, Any]:
@@ -142,7 +152,13 @@ def registration_from(body: RegistrationIn) -> Registration:
 @router.post(
     "/registrations",
     status_code=201,
-    responses={200: {"description": "A retry: the visit and ticket of this request id"}},
+    response_model=RegistrationOut,
+    responses={
+        200: {
+            "model": RegistrationOut,
+            "description": "A retry: the visit and ticket of this request id",
+        }
+    },
 )
 def register(
     body: RegistrationIn,
@@ -184,7 +200,7 @@ def _lookup_args(nik: str | None, email: str | None) -> tuple[str | None, str | 
     raise _invalid({"nik": "required"})
 
 
-@router.post("/visitors/lookup", dependencies=PERSONAL)
+@router.post("/visitors/lookup", dependencies=PERSONAL, response_model=LookupOut)
 def lookup(body: LookupIn, principal: KioskOrStaff, db: DbDep, ring: RingDep) -> dict[str, Any]:
     nik, email = _lookup_args(body.nik, body.email)
     with db.write() as conn:
@@ -210,7 +226,7 @@ def _today(conn: Any, unit_id: int) -> date:
     return tickets.local_day(utcnow(), unit["timezone"])
 
 
-@router.get("/visits", dependencies=PERSONAL)
+@router.get("/visits", dependencies=PERSONAL, response_model=list[VisitOut])
 def list_visits(
     principal: StaffUser,
     db: DbDep,
@@ -225,7 +241,7 @@ def list_visits(
     return out
 
 
-@router.get("/visits/{visit_id}", dependencies=PERSONAL)
+@router.get("/visits/{visit_id}", dependencies=PERSONAL, response_model=VisitOut)
 def get_visit(visit_id: PathId, principal: StaffUser, db: DbDep, ring: RingDep) -> dict[str, Any]:
     with db.write() as conn:
         row = subject.open_visit(
@@ -235,7 +251,11 @@ def get_visit(visit_id: PathId, principal: StaffUser, db: DbDep, ring: RingDep) 
     return out
 
 
-@router.post("/visits/{visit_id}/photo", response_class=Response)
+@router.post(
+    "/visits/{visit_id}/photo",
+    response_class=Response,
+    responses={200: {"content": {"image/jpeg": {}}, "description": "The ID photo (JPEG)"}},
+)
 def visit_photo(
     visit_id: PathId, body: ReasonIn, principal: StaffUser, db: DbDep, ring: RingDep
 ) -> Response:
@@ -251,7 +271,7 @@ def visit_photo(
     return Response(jpeg, media_type="image/jpeg", headers=NO_STORE)
 
 
-@router.post("/visitors/search", dependencies=PERSONAL)
+@router.post("/visitors/search", dependencies=PERSONAL, response_model=list[VisitorOut])
 def search_visitors(
     body: SearchIn, principal: StaffUser, db: DbDep, ring: RingDep
 ) -> list[dict[str, Any]]:
@@ -277,7 +297,7 @@ def search_visitors(
     return out
 
 
-@router.get("/visitors/{visitor_id}", dependencies=PERSONAL)
+@router.get("/visitors/{visitor_id}", dependencies=PERSONAL, response_model=VisitorOut)
 def get_visitor(
     visitor_id: PathId, principal: StaffUser, db: DbDep, ring: RingDep
 ) -> dict[str, Any]:
@@ -291,7 +311,7 @@ def get_visitor(
     return out
 
 
-@router.post("/visitors/{visitor_id}/reveal", dependencies=PERSONAL)
+@router.post("/visitors/{visitor_id}/reveal", dependencies=PERSONAL, response_model=RevealOut)
 def reveal(
     visitor_id: PathId,
     body: RevealIn,
@@ -312,7 +332,7 @@ def reveal(
     return {"visitor_id": visitor_id, "field": body.field, "value": value}
 
 
-@router.get("/visitors/{visitor_id}/export")
+@router.get("/visitors/{visitor_id}/export", response_model=ExportOut)
 def export(visitor_id: PathId, principal: StaffUser, db: DbDep, ring: RingDep) -> JSONResponse:
     with db.write() as conn:
         data = subject.export(
@@ -331,7 +351,7 @@ def export(visitor_id: PathId, principal: StaffUser, db: DbDep, ring: RingDep) -
     )
 
 
-@router.patch("/visitors/{visitor_id}", dependencies=PERSONAL)
+@router.patch("/visitors/{visitor_id}", dependencies=PERSONAL, response_model=VisitorOut)
 def correct(
     visitor_id: PathId,
     body: CorrectionIn,
@@ -371,7 +391,7 @@ def delete(
     return Response(status_code=204)
 
 
-@router.get("/audit")
+@router.get("/audit", response_model=list[AuditEntryOut])
 def audit_entries(
     principal: Supervisor,
     db: DbDep,

@@ -1,32 +1,16 @@
-"""Retention settings, read from the environment (``LOKET_RETENTION_*``).
+"""Retention settings now live in the one :class:`server.config.Settings`.
 
-Days after which data expires: ID photos (``LOKET_RETENTION_PHOTO_DAYS``, 30),
-a visitor's identity counted from their last visit
-(``LOKET_RETENTION_GUESTBOOK_DAYS``, 730) and audit-log rows
-(``LOKET_RETENTION_AUDIT_DAYS``, 1825). Visits themselves are kept, without
-identity, for reports. ``LOKET_RETENTION_INTERVAL_HOURS`` spaces the server's
-purge job (24).
+``PrivacySettings`` is that class under its old name, kept only so modules that
+still import it (``server/privacy/form.py``) keep working; new code imports
+``server.config.Settings`` and reads ``settings.retention_photo_days`` etc.
+The environment variables are unchanged (``LOKET_RETENTION_PHOTO_DAYS`` ...).
 """
 
 from __future__ import annotations
 
-from functools import cache
+from server.config import Settings, get_settings
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+PrivacySettings = Settings
+get_privacy_settings = get_settings
 
-
-class PrivacySettings(BaseSettings):
-    """How long each kind of personal data is kept."""
-
-    model_config = SettingsConfigDict(env_prefix="LOKET_", env_file=".env", extra="ignore")
-
-    retention_photo_days: int = Field(default=30, ge=0)
-    retention_guestbook_days: int = Field(default=730, ge=1)
-    retention_audit_days: int = Field(default=1825, ge=30)
-    retention_interval_hours: float = Field(default=24.0, gt=0)
-
-
-@cache
-def get_privacy_settings() -> PrivacySettings:
-    return PrivacySettings()
+__all__ = ["PrivacySettings", "get_privacy_settings"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 import server.db.privacy_schema  # noqa: F401  (registers the personal-data tables)
+from server.db import ratings_schema  # noqa: F401  (registers the rating tables)
 from server.db.schema import metadata
 
 config = context.config
