@@ -57,6 +57,13 @@ class Settings(BaseSettings):
     retention_interval_hours: float = Field(
         default=24.0, gt=0, description="Time between the server's purge runs."
     )
+    # The kiosk's returning-visitor look-up budget (docs/privacy.md).
+    lookup_device_limit: int = Field(default=20, ge=1, description="Look-ups per device window.")
+    lookup_device_window_seconds: float = Field(default=600.0, gt=0)
+    lookup_identifier_limit: int = Field(
+        default=5, ge=1, description="Look-ups of one NIK or e-mail per identifier window."
+    )
+    lookup_identifier_window_seconds: float = Field(default=600.0, gt=0)
 
     @property
     def sqlalchemy_url(self) -> str:

@@ -27,7 +27,11 @@ def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
 
 def error_response(exc: LoketError) -> JSONResponse:
     """The one rendering of a :class:`LoketError` (handlers and ASGI middleware use it)."""
-    return JSONResponse(error_body(exc.code, exc.message, **exc.extra), status_code=exc.status_code)
+    return JSONResponse(
+        error_body(exc.code, exc.message, **exc.extra),
+        status_code=exc.status_code,
+        headers=getattr(exc, "headers", None),
+    )
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -45,6 +45,9 @@ TRANSITIONS: dict[Action, tuple[frozenset[Status], Status]] = {
     Action.CANCEL: (frozenset({Status.WAITING, Status.CALLED}), Status.CANCELLED),
 }
 
+#: states in which a ticket still stands at its counter
+AT_COUNTER = frozenset({Status.CALLED, Status.SERVING})
+
 PRIORITY_REASONS = ("disability", "elderly", "pregnant", "children", "disaster")
 
 
@@ -202,3 +205,32 @@ def people_ahead_counts(waiting: Iterable[WaitingTicket]) -> dict[int, int]:
         out[w.id] = earlier_in_lane + (0 if w.priority else priority_total.get(w.service_id, 0))
         seen[lane] = earlier_in_lane + 1
     return out
+
+
+class CounterBusy(ValueError):
+    """*Call next* while the counter still holds a called or serving ticket."""
+
+    def __init__(self, number: str, status: Status) -> None:
+        todo = (
+            "start it, recall it, mark it no-show, transfer or cancel it"
+            if status == Status.CALLED
+            else "finish or transfer it"
+        )
+        super().__init__(
+            f"Ticket {number} is still {status.value} at this counter; "
+            f"{todo} before calling the next visitor."
+        )
+        self.number = number
+        self.status = status
+
+
+def ensure_counter_free(held: tuple[str, Status] | None) -> None:
+    """One visitor per counter: calling the next is refused while one is still there.
+
+    ``held`` is the number and state of the counter's ticket that is still
+    called or being served, or None. The console offers *call next* only when
+    the counter holds no ticket, so the API refuses (:class:`CounterBusy`)
+    instead of silently leaving a called visitor behind.
+    """
+    if held is not None and held[1] in AT_COUNTER:
+        raise CounterBusy(*held)

@@ -71,6 +71,8 @@ class VisitorOut(Open):
     created_at: datetime | None = None
     last_visit_at: datetime | None = None
     visit_count: int | None = None
+    needs_review: bool = False
+    review_of: int | None = None
 
 
 class VisitVisitorOut(Open):

@@ -426,12 +426,17 @@ class Console {
 
   addAlert(data) {
     const device = data.device || {};
+    if (data.lookup) return this.pushAlert(t("alert_lookup", { device: device.name || t("unknown_device") }));
     const printer = data.printer || (data.status && data.status.printer) || {};
     const paper = printer.paper ? t(`paper_${printer.paper}`) : "";
     const text = t("alert_printer", {
       device: device.name || data.device_name || t("unknown_device"),
       problem: [printer.online === false ? t("printer_offline") : "", paper, printer.error || ""].filter(Boolean).join(" · ") || t("printer_fault"),
     });
+    this.pushAlert(text);
+  }
+
+  pushAlert(text) {
     this.alerts = [{ text, at: new Date() }, ...this.alerts.filter((a) => a.text !== text)].slice(0, 3);
     const strip = $("alerts");
     strip.replaceChildren(...this.alerts.map((a) => el("div", { class: "alert" }, el("strong", {}, "⚠ "), a.text,
