@@ -32,6 +32,7 @@ def get_unit(principal: AnyPrincipal, db: DbDep, settings: SettingsDep) -> dict[
         "running_text": extra["running_text"],
         "counter_area": extra["counter_area"],
         "public_base_url": settings.public_base_url,
+        "mail_enabled": settings.mail_enabled,
     }
 
 

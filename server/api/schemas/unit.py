@@ -21,6 +21,7 @@ class UnitOut(BaseModel):
     running_text: Any
     counter_area: Any
     public_base_url: str
+    mail_enabled: bool = False
 
 
 class ServiceOut(BaseModel):
@@ -30,6 +31,7 @@ class ServiceOut(BaseModel):
     name: LocalText
     description: LocalText
     active: bool
+    requires_email: bool = False
 
 
 class CounterOut(BaseModel):
