@@ -144,8 +144,13 @@ def test_messages_arrive_with_the_right_content(mail_client: TestClient, port: i
         open_case(mail_client, staff, lang="en")
         wait_for(lambda: len(inbox.messages) == 3)
         assert inbox.messages[2]["Subject"].startswith("Your request has been received")
+        wait_for(
+            lambda: (
+                {m["status"] for m in mail_client.get(f"{API}/mail", headers=staff).json()}
+                == {"sent"}
+            )
+        )
         listed = mail_client.get(f"{API}/mail", headers=staff).json()
-        assert {m["status"] for m in listed} == {"sent"}
         assert all("pemohon" not in str(m) for m in listed)  # no address in the admin list
     finally:
         controller.stop()
@@ -193,8 +198,12 @@ def test_smtp_down_during_three_changes_then_each_delivered_once(
         subjects = sorted(m["Subject"] for m in inbox.messages)
         assert any("perlu perbaikan" in s for s in subjects)
         assert any("Pengaduan" in s for s in subjects)
-        rows = mail_client.get(f"{API}/mail", headers=staff).json()
-        assert {m["status"] for m in rows} == {"sent"}
+        wait_for(
+            lambda: (
+                {m["status"] for m in mail_client.get(f"{API}/mail", headers=staff).json()}
+                == {"sent"}
+            )
+        )
     finally:
         controller.stop()
 
@@ -286,6 +295,8 @@ def test_kiosk_ticket_copy_and_case_mail_reach_the_visitor(
         assert mail_client.get(f"{API}/unit", headers=kiosk).json()["mail_enabled"] is True
         services = mail_client.get(f"{API}/services", headers=kiosk).json()
         rec = next(s for s in services if s["code"] == "rekomendasi")
+        assert rec["requires_email"] is True
+        assert not any(s["requires_email"] for s in services if s["code"] != "rekomendasi")
         body = registration_body(unit, service_id=rec["id"], email_copy=True)
         first = mail_client.post(f"{API}/registrations", json=body, headers=kiosk)
         assert first.status_code == 201, first.text
