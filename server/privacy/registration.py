@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection, RowMapping
 from sqlalchemy.exc import IntegrityError
 
 from server.db.database import Database
+from server.domain.clock import local_day
 from server.domain.guestbook import Outcome, registration_outcome
 from server.errors import Conflict
 from server.privacy.crypto import KeyRing, context
@@ -168,7 +169,7 @@ def register(
         values={
             "visitor_id": visitor_id,
             "service_id": reg.service_id,
-            "day": tickets.local_day(moment, unit["timezone"]),
+            "day": local_day(moment, unit["timezone"]),
             "created_at": moment,
             "client_request_id": reg.client_request_id,
             "language": reg.language,

@@ -40,6 +40,7 @@ from server.api.schemas.guestbook import (
     VisitOut,
 )
 from server.api.views import ticket_out
+from server.domain.clock import local_day
 from server.domain.identity import IdentityError, validate_nik
 from server.errors import InvalidInput, NotFound
 from server.privacy import subject, visitors
@@ -246,7 +247,7 @@ def lookup(
 
 def _today(conn: Any, unit_id: int) -> date:
     unit = units.get_unit(conn, unit_id=unit_id)
-    return tickets.local_day(utcnow(), unit["timezone"])
+    return local_day(utcnow(), unit["timezone"])
 
 
 @router.get("/visits", dependencies=PERSONAL, response_model=list[VisitOut])
