@@ -48,6 +48,7 @@ def service_out(row: RowMapping) -> dict[str, Any]:
         "name": {"id": row["name_id"], "en": row["name_en"]},
         "description": {"id": row["description_id"], "en": row["description_en"]},
         "active": row["active"],
+        "requires_email": bool(row["requires_email"]),
     }
 
 

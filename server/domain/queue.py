@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from server.domain import guestbook
+
 
 class Status(StrEnum):
     WAITING = "waiting"
@@ -43,7 +45,7 @@ TRANSITIONS: dict[Action, tuple[frozenset[Status], Status]] = {
     Action.CANCEL: (frozenset({Status.WAITING, Status.CALLED}), Status.CANCELLED),
 }
 
-PRIORITY_REASONS = ("disability", "elderly", "pregnant", "children", "disaster")
+PRIORITY_REASONS = guestbook.PRIORITY_REASONS  # one list, in data/guestbook.json
 
 
 class TransitionError(ValueError):

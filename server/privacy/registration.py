@@ -19,12 +19,14 @@ from sqlalchemy.exc import IntegrityError
 
 from server.db.database import Database
 from server.db.privacy_schema import id_photos, visitors, visits
-from server.errors import Conflict
+from server.domain.guestbook import email_required_error
+from server.errors import Conflict, InvalidInput
 from server.privacy import audit
 from server.privacy.crypto import KeyRing, context
 from server.privacy.visitors import (
     PROFILE_FIELDS,
     create_visitor,
+    decrypt_identity,
     email_lookup_hash,
     find_by_hash,
     id_lookup_hash,
@@ -119,6 +121,25 @@ def register(
         id_hash=id_hash,
         email_hash=email_lookup_hash(ring, v.get("email")),
     )
+    confirmed = match is not None and match["id"] == reg.returning_visitor_id
+    if confirmed and match is not None:  # a confirmed returning visitor: keep what is on file
+        stored = decrypt_identity(ring, match)
+        identity = {k: identity[k] if identity[k] else stored[k] for k in identity}
+    elif not identity["name"]:
+        raise InvalidInput(
+            "Some answers are missing or invalid: name.",
+            code="invalid_field",
+            fields={"name": "required"},
+        )
+    email_error = email_required_error(
+        identity["email"], requires_email=service["requires_email"]
+    )
+    if email_error:
+        raise InvalidInput(
+            f"Service {service['code']} needs the visitor's e-mail address; nothing was stored.",
+            code="invalid_field",
+            fields={"email": email_error},
+        )
     if match is None:
         visitor_id = create_visitor(
             conn,

@@ -6,7 +6,9 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import Path, Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from server.domain.guestbook import PRIORITY_REASONS
 
 # Ids are SQL integers: anything outside 1..2^31-1 cannot name a row and is refused
 # as invalid input before it reaches the database (where it would overflow).
@@ -40,11 +42,19 @@ class LoginOut(BaseModel):
 class TicketIn(Strict):
     service_id: RowId
     priority: bool = False
-    priority_reason: Literal["disability", "elderly", "pregnant", "children", "disaster"] | None = (
-        None
+    priority_reason: str | None = Field(
+        default=None, json_schema_extra={"enum": [*PRIORITY_REASONS, None]}
     )
     visit_id: RowId | None = None
     client_request_id: str | None = Field(default=None, min_length=8, max_length=64)
+
+
+    @field_validator("priority_reason")
+    @classmethod
+    def _known_reason(cls, value: str | None) -> str | None:
+        if value is not None and value not in PRIORITY_REASONS:
+            raise ValueError(f"must be one of {', '.join(PRIORITY_REASONS)}")
+        return value
 
 
 class TicketOut(BaseModel):
