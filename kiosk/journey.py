@@ -134,6 +134,7 @@ class Journey:
     returning_visitor_id: int | None = None
     mode: Mode = Mode.NEW
     told: dict[str, str] = field(default_factory=dict)  # what the ID says: sex, age_group
+    missing: frozenset[str] = frozenset()  # "Benar": the answers the record lacks
     values: dict[str, str] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
     page_index: int = 0
@@ -337,6 +338,13 @@ class Journey:
         if self.match is None:
             raise JourneyError("nothing to confirm")
         self.returning_visitor_id = self.match.visitor_id
+        # what the record lacks or holds wrongly is asked even after "Benar" (the main
+        # use of the data is asked on every visit; an e-mail when the service needs one)
+        self.missing = frozenset(
+            f.name
+            for f in self.fields
+            if f.applies(self.values) and self.check(f, self.values.get(f.name, "")) is not None
+        )
         self._enter_guestbook(Mode.RETURNING if correct else Mode.CHANGE)
 
     def correct_from_id(self) -> None:
@@ -382,14 +390,13 @@ class Journey:
         if form_field.from_id and name in self.told:
             return self.mode == Mode.CHANGE
         if self.mode == Mode.RETURNING:
-            return name == "email" and self.email_required and not self._email_on_file
+            return name in self.missing
         if self.mode == Mode.CHANGE:
             return name != "name"
         return True
 
-    @property
-    def _email_on_file(self) -> bool:
-        return bool(self.match and self.match.masked.get("email")) or self.email_given
+    def _on_file(self, name: str) -> bool:
+        return bool(self.match and self.match.masked.get(name))
 
     @property
     def pages(self) -> list[tuple[FormField, ...]]:
@@ -418,9 +425,10 @@ class Journey:
         return page[0] if page else None
 
     def required(self, form_field: FormField) -> bool:
-        """Whether an answer is needed: the form says so, or the service needs an e-mail."""
+        """Whether an answer is needed: the form says so, or the service needs an e-mail
+        (and a returning visitor has none on file)."""
         if form_field.name == "email" and self.email_required:
-            return True
+            return not (self.returning_visitor_id is not None and self._on_file("email"))
         if form_field.name == "name" and self.returning_visitor_id is not None:
             return False  # kept on file
         return form_field.required

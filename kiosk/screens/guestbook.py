@@ -97,7 +97,7 @@ class GuestbookScreen(KioskScreen):
         box = self.ids.choices
         box.clear_widgets()
         for value, label in choices:
-            button = Factory.KToggle(text=label, group=f"gb-{self._choice_name}")
+            button = Factory.KTile(text=label, group=f"gb-{self._choice_name}")
             button.choice_value = value
             button.bind(on_release=self._tapped)
             box.add_widget(button)

@@ -40,7 +40,7 @@ class PriorityScreen(KioskScreen):
         if [(b.reason, b.text) for b in reversed(box.children)] != wanted:
             box.clear_widgets()
             for value, label in wanted:
-                button = Factory.KSecondary(text=label)
+                button = Factory.KTileAction(text=label)
                 button.reason = value
                 button.bind(on_release=self._chosen)
                 box.add_widget(button)

@@ -54,7 +54,7 @@ class WelcomeScreen(KioskScreen):
             box = self.ids.services
             box.clear_widgets()
             for service_id, text in tiles:
-                button = Factory.KButton(text=text)
+                button = Factory.KTilePrimary(text=text)
                 button.service_id = service_id
                 button.bind(on_release=self._chosen)
                 box.add_widget(button)

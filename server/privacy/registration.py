@@ -131,9 +131,7 @@ def register(
             code="invalid_field",
             fields={"name": "required"},
         )
-    email_error = email_required_error(
-        identity["email"], requires_email=service["requires_email"]
-    )
+    email_error = email_required_error(identity["email"], requires_email=service["requires_email"])
     if email_error:
         raise InvalidInput(
             f"Service {service['code']} needs the visitor's e-mail address; nothing was stored.",

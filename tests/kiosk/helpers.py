@@ -125,7 +125,7 @@ def display_prefix() -> list[str]:
 def run_driver(
     config: dict[str, Any],
     workdir: Path,
-    timeout: float = 120,
+    timeout: float = 240,
     hooks: dict[str, Callable[[], None]] | None = None,
 ) -> dict[str, Any]:
     """Run one scenario in a fresh process; return its JSON summary.
@@ -188,6 +188,9 @@ def to_priority_step(core: KioskCore, *, name: str, email: str, phone: str, id_n
     journey = core.journey
     journey.set_id_number(id_number)
     core.confirm_id()  # a NIK is looked up (inline worker); unknown → the questions
+    if journey.step == Step.IDENTITY:  # the look-up is still on a worker thread:
+        journey.lookup_result(None)  # go on as a first visit (its late answer is ignored)
+        core.lookup_state = ""
     while journey.step == Step.GUESTBOOK:
         for field in journey.page:
             if field.kind == "choice":

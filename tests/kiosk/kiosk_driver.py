@@ -123,6 +123,21 @@ class Driver:
         (sync / f"{name}.ready").touch()
         return self.until(f"test hook {name}", lambda: (sync / f"{name}.done").exists())
 
+    def keyboard_ready(self, keyboard: Any) -> Wait:
+        """The keyboard is laid out where the visitor sees it (its keys have their size)."""
+
+        def check() -> bool:
+            keys = [b for row in keyboard.children for b in row.children]
+            return (
+                keyboard.width > 300
+                and bool(keys)
+                and all(k.width > 20 and k.height > 20 for k in keys)
+                and not self.app._refresh_trigger.is_triggered
+            )
+
+        check.what = "keyboard laid out"  # type: ignore[attr-defined]
+        return check
+
     def frames(self, count: int = 2) -> Wait:
         state = {"n": 0}
 
@@ -287,6 +302,13 @@ def full_journey(d: Driver) -> Iterator[Wait]:
     yield d.on_screen("ticket")
     ticket_screen = d.screen
     yield d.until("print finished", lambda: app.core.print_state in ("printed", "failed"))
+    # the printer's state has reached the server before the test asks it
+    reported: dict[str, bool] = {}
+    app.core.worker.submit(
+        lambda: app.core.client.heartbeat(app.core.printing.last_state),
+        lambda _result: reported.setdefault("done", True),
+    )
+    yield d.until("printer state reported", lambda: bool(reported))
     yield d.until("preview shown", lambda: ticket_screen.ids.preview.texture is not None)
     yield d.frames(2)
     d.shot("09-ticket")
@@ -331,6 +353,7 @@ def _identity(d: Driver) -> Iterator[Wait]:
     yield d.on_screen("identity")
     d.seen("identity")
     ident = d.screen
+    yield d.keyboard_ready(ident.ids.keyboard)
     d.shot("03-identity-start")
     if cfg.get("id_type"):
         button = next(b for b in ident.ids.types.children if b.id_type == cfg["id_type"])
@@ -352,15 +375,15 @@ def _identity(d: Driver) -> Iterator[Wait]:
         for _ in cfg["id_number_wrong"]:
             d.key(ident.ids.keyboard, "<bs>")
     if cfg.get("id_number"):
-        d.type(ident.ids.keyboard, cfg["id_number"])
+        d.type(ident.ids.keyboard, cfg["id_number"][:-1])
+        yield d.frames(2)
+        d.shot("03-identity")  # "15 dari 16 angka"
+        d.type(ident.ids.keyboard, cfg["id_number"][-1])  # a valid NIK moves on by itself
     yield d.until("valid id", lambda: ident.feedback_ok or journey.step.value != "identity")
     if journey.step.value == "identity" and not journey.nik_complete:
         yield d.frames(1)
-        d.shot("03-identity")
+        d.shot("03-identity-done")
         d.tap(ident.ids.next)
-    elif journey.step.value == "identity":
-        yield d.frames(1)
-        d.shot("03-identity")  # "NIK benar. Melanjutkan…": moves on by itself
     yield d.until(
         "ID done",
         lambda: (
@@ -381,6 +404,8 @@ def _guestbook(d: Driver, answers: dict[str, str], prefix: str) -> Iterator[Wait
         names = tuple(f.name for f in page)
         screen = d.screen
         yield d.until(f"page {names}", lambda n=names, s=screen: s._page_key == n)
+        if screen.has_text:
+            yield d.keyboard_ready(screen.ids.keyboard)
         yield d.frames(1)
         d.seen("guestbook:" + "+".join(names))
         for field in page:

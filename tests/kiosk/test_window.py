@@ -174,6 +174,7 @@ def test_returning_visitor_landscape(
             "service_index": 3,  # the recommendation service: the e-mail on file is enough
             "id_number": BUDI_NIK,
             "priority_index": 1,  # lanjut usia
+            "answers": {"purpose": "pemerintahan"},
             "reprint": True,
         },
         tmp_path,
@@ -183,7 +184,10 @@ def test_returning_visitor_landscape(
     assert rows["name"] == "Budi S." and rows["email"].startswith("b***@")
     assert rows["sex"] == "Laki-laki"
     counts = summary["counts"]
-    assert counts["screens"] == ["welcome", "consent", "identity", "summary", "priority"]
+    # only the main use of the data is asked again (it belongs to each visit)
+    assert counts["screens"] == [
+        "welcome", "consent", "identity", "summary", "guestbook:purpose", "priority",
+    ]  # fmt: skip
     assert counts["taps"] <= 6, counts
     number = summary["ticket_number"]
     assert number.startswith("R")

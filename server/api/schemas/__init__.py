@@ -48,7 +48,6 @@ class TicketIn(Strict):
     visit_id: RowId | None = None
     client_request_id: str | None = Field(default=None, min_length=8, max_length=64)
 
-
     @field_validator("priority_reason")
     @classmethod
     def _known_reason(cls, value: str | None) -> str | None:
