@@ -298,14 +298,7 @@ def test_first_visit_landscape_paper_out_and_idle(live_server: LiveServer, tmp_p
             {
                 "scenario": "full",
                 "shot_prefix": "landscape-",
-                "settings": kiosk_settings(
-                    live_server,
-                    printer,
-                    tmp_path,
-                    "landscape",
-                    idle_timeout_seconds=5,
-                    idle_grace_seconds=2,
-                ),
+                "settings": kiosk_settings(live_server, printer, tmp_path, "landscape"),
                 "skip_language": True,
                 "decline_first": True,
                 "service_index": 1,
