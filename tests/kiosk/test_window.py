@@ -308,22 +308,6 @@ def test_first_visit_landscape_paper_out_and_idle(live_server: LiveServer, tmp_p
             },
             tmp_path,
         )
-        idle = run_driver(
-            {
-                "scenario": "idle",
-                "shot_prefix": "landscape-idle-",
-                "settings": kiosk_settings(
-                    live_server,
-                    printer,
-                    tmp_path,
-                    "landscape",
-                    idle_timeout_seconds=5,
-                    idle_grace_seconds=2,
-                ),
-                "id_number": "1906014505010004",
-            },
-            tmp_path,
-        )
     finally:
         printer.close()
     assert summary["inline_error"] == (
@@ -341,7 +325,27 @@ def test_first_visit_landscape_paper_out_and_idle(live_server: LiveServer, tmp_p
     assert len(visits_now) == visits_before + 1
     visit = next(v for v in visits_now if v["ticket_number"] == number)
     assert visit["id_type"] == "ktp" and visit["sex"] == "female"
-    # the idle prompt appeared, then everything typed was wiped
+    # idle timeout (a run of its own): the prompt appeared, then everything typed was wiped
+    idle_printer = SerialPrinter()
+    try:
+        idle = run_driver(
+            {
+                "scenario": "idle",
+                "shot_prefix": "landscape-idle-",
+                "settings": kiosk_settings(
+                    live_server,
+                    idle_printer,
+                    tmp_path,
+                    "landscape",
+                    idle_timeout_seconds=5,
+                    idle_grace_seconds=2,
+                ),
+                "id_number": "1906014505010004",
+            },
+            tmp_path,
+        )
+    finally:
+        idle_printer.close()
     assert "10-idle-prompt" in idle["screens"]
     assert idle["idle_values_after"] == {}
     assert (SHOTS / "landscape-02-declined.png").exists()
