@@ -8,6 +8,7 @@ a real SQLite file and on PostgreSQL when configured.
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import sqlalchemy as sa
@@ -16,10 +17,12 @@ from fastapi.testclient import TestClient
 
 from server.config import Settings
 from server.db.database import Database
-from server.db.migrate import alembic_config, upgrade
+from server.db.migrate import MIGRATIONS_DIR, alembic_config, upgrade
 from server.db.privacy_schema import visitors, visits
 from tests.privacy.conftest import NIK, registration_body, visitor_payload
 from tests.server.conftest import Unit
+
+MIGRATIONS = MIGRATIONS_DIR / "versions"
 
 
 def downgrade(engine: sa.Engine, revision: str) -> None:
@@ -28,6 +31,14 @@ def downgrade(engine: sa.Engine, revision: str) -> None:
         config.attributes["connection"] = conn
         command.downgrade(config, revision)
         conn.commit()
+
+
+def parent_of_0008() -> str:
+    """The revision 0008 builds on (the lead re-chains migrations when merging)."""
+    path = MIGRATIONS / "0008_guestbook_categories.py"
+    found = re.search(r'^down_revision = "([^"]+)"$', path.read_text(), re.M)
+    assert found
+    return found.group(1)
 
 
 def recommendation_id(client: TestClient, kiosk: dict[str, str]) -> int:
@@ -145,7 +156,7 @@ def test_migration_0008_maps_old_categories(settings: Settings) -> None:
     engine = sa.create_engine(settings.sqlalchemy_url)
     try:
         upgrade(engine, "head")
-        downgrade(engine, "0003")  # 0008's downgrade runs too
+        downgrade(engine, parent_of_0008())  # 0008's downgrade runs too
         now = "2026-11-30 09:00:00"
         with engine.begin() as conn:
             conn.execute(
