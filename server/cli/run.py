@@ -9,15 +9,12 @@ import threading
 import time
 from pathlib import Path
 
-import uvicorn
-
-from kiosk.cli import add_kiosk_arguments, run_kiosk, settings_from_args
-from kiosk.settings import KioskSettings
-from server.api.app import create_app
-from server.bootstrap import init_unit
+from kiosk.cli import add_kiosk_arguments
 from server.cli.common import fail, open_database
 from server.config import InsecureSettingsError, Settings, get_settings
-from server.store import accounts
+
+# The kiosk (Kivy), the web app and uvicorn are imported by the command that runs
+# them, so `loket serve` loads no kiosk code and `loket kiosk` no server code.
 
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -38,6 +35,8 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 
 
 def cmd_kiosk(args: argparse.Namespace) -> int:
+    from kiosk.cli import run_kiosk, settings_from_args
+
     settings = settings_from_args(args)
     if not settings.device_token:
         return fail(
@@ -49,6 +48,10 @@ def cmd_kiosk(args: argparse.Namespace) -> int:
 
 
 def serve(settings: Settings, *, host: str, port: int) -> None:
+    import uvicorn
+
+    from server.api.app import create_app
+
     open_database(settings).dispose()  # migrate before accepting requests
     app = create_app(settings)
     # Live event streams never end by themselves: give them 2 s to close on Ctrl+C.
@@ -83,6 +86,11 @@ def _wait_for_port(port: int, timeout: float = 15.0) -> bool:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from kiosk.cli import run_kiosk
+    from kiosk.settings import KioskSettings
+    from server.bootstrap import init_unit
+    from server.store import accounts
+
     data_dir: Path = args.data_dir
     data_dir.mkdir(parents=True, exist_ok=True)
     settings = Settings(
