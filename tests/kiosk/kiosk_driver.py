@@ -138,6 +138,18 @@ class Driver:
         check.what = "keyboard laid out"  # type: ignore[attr-defined]
         return check
 
+    def tiles_ready(self) -> Wait:
+        """The Welcome screen's service tiles are laid out in their grid."""
+
+        def check() -> bool:
+            screen = self.app.root.current_screen
+            box = screen.ids.get("services") if self.app.root.current == "welcome" else None
+            tiles = list(box.children) if box is not None else []
+            return bool(tiles) and all(t.width > 200 and not t.disabled and t.y > 0 for t in tiles)
+
+        check.what = "service tiles laid out"  # type: ignore[attr-defined]
+        return check
+
     def frames(self, count: int = 2) -> Wait:
         state = {"n": 0}
 
@@ -249,6 +261,7 @@ def full_journey(d: Driver) -> Iterator[Wait]:
         yield from _toggle_language(d)
 
     if cfg.get("decline_first"):
+        yield d.tiles_ready()
         d.tap(d.buttons_in(d.screen.ids.services)[0])
         yield d.on_screen("consent")
         d.tap(d.screen.ids.decline)
@@ -257,6 +270,7 @@ def full_journey(d: Driver) -> Iterator[Wait]:
         d.tap(d.screen.ids.done)
         yield d.on_screen("welcome")
 
+    yield d.tiles_ready()
     d.counting = True
     started = time.monotonic()
     d.seen("welcome")
@@ -496,6 +510,7 @@ def offline_journey(d: Driver) -> Iterator[Wait]:
 
 def _to_guestbook(d: Driver, id_number: str) -> Iterator[Wait]:
     """From the Welcome screen to the first guestbook question, as a first-time visitor."""
+    yield d.tiles_ready()
     d.tap(d.buttons_in(d.screen.ids.services)[0])
     yield d.on_screen("consent")
     d.tap(d.screen.ids.accept)
