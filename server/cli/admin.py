@@ -61,9 +61,7 @@ def _unit_id(conn: object, code: str | None) -> int:
         if unit is None:
             raise LoketError(f"No unit with code {code}; run `loket init` first.")
         return int(unit["id"])
-    from server.db.schema import units as units_table
-
-    ids = list(conn.execute(units_table.select().with_only_columns(units_table.c.id)).scalars())
+    ids = units.unit_ids(conn)
     if len(ids) != 1:
         raise LoketError(
             "Give --unit-code: there is not exactly one unit."

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from kiosk.cli import add_kiosk_arguments
 from server.cli.common import fail, open_database
-from server.config import InsecureSettingsError, Settings, get_settings
+from server.config import Settings, get_settings
 
 # The kiosk (Kivy), the web app and uvicorn are imported by the command that runs
 # them, so `loket serve` loads no kiosk code and `loket kiosk` no server code.
@@ -67,10 +67,6 @@ def serve(settings: Settings, *, host: str, port: int) -> None:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     settings = get_settings()
-    try:
-        settings.check_secure()
-    except InsecureSettingsError as exc:
-        return fail(str(exc))
     serve(settings, host=args.host, port=args.port)
     return 0
 
@@ -93,9 +89,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     data_dir: Path = args.data_dir
     data_dir.mkdir(parents=True, exist_ok=True)
-    settings = Settings(
-        demo=True, data_dir=data_dir, public_base_url=f"http://127.0.0.1:{args.port}"
-    )
+    settings = Settings(data_dir=data_dir, public_base_url=f"http://127.0.0.1:{args.port}")
     db = open_database(settings)
     result = init_unit(db, admin_password=os.environ.get("LOKET_ADMIN_PASSWORD"))
     token_file = data_dir / "kiosk.token"

@@ -21,6 +21,7 @@ TICKET_TRANSFERRED: Final = "ticket.transferred"
 TICKET_CANCELLED: Final = "ticket.cancelled"
 COUNTER_UPDATED: Final = "counter.updated"
 DEVICE_ALERT: Final = "device.alert"
+CASE_STEP: Final = "case.step"  # a request or complaint took a step (issue 11)
 
 ALL: Final[tuple[str, ...]] = (
     TICKET_ISSUED,
@@ -34,4 +35,5 @@ ALL: Final[tuple[str, ...]] = (
     TICKET_CANCELLED,
     COUNTER_UPDATED,
     DEVICE_ALERT,
+    CASE_STEP,
 )

@@ -10,7 +10,11 @@ rule, the one set of length caps, conditional questions (``when``), names
 capitalised as typed, and what a NIK or passport tells (sex, age group) and
 contradicts. Pure: no I/O beyond reading the data file once, no clock (pass
 ``today``), no server imports outside ``server.domain``; the kiosk, the server
-and the desk form all use it instead of copying a rule.
+and the desk form all use it instead of copying a rule. It also holds the reason
+rule for access to personal data (:func:`require_reason`: every reveal, photo
+view, export, correction and erasure carries one for the audit log, UU 27/2022)
+and :func:`registration_outcome`, what a kiosk registration does to the
+visitor on file (docs/privacy.md).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -292,3 +297,48 @@ def is_government(institution_category: str | None) -> bool:
 def email_required_error(email: str | None, *, requires_email: bool) -> str | None:
     """``email_required_for_service`` when the service needs an e-mail and none is given."""
     return "email_required_for_service" if requires_email and not email else None
+
+
+# --- access reasons and what a registration may change (issue 10) ---------------------
+
+MIN_REASON = 3
+MAX_REASON = 500
+REASON_REQUIRED = (
+    "A reason is required (at least 3 characters, not only spaces); it is written to the audit log."
+)
+
+
+class ReasonRequired(ValueError):
+    """The reason is missing, blank or too short."""
+
+    def __init__(self) -> None:
+        super().__init__(REASON_REQUIRED)
+
+
+def require_reason(reason: str | None) -> str:
+    """The reason, trimmed; :class:`ReasonRequired` if there is none worth the name."""
+    text = " ".join((reason or "").split())
+    if len(text) < MIN_REASON:
+        raise ReasonRequired()
+    return text[:MAX_REASON]
+
+
+class Outcome(StrEnum):
+    NEW = "new"  # nobody on file has this ID number: a new visitor
+    JOIN = "join"  # same ID and contact values as on file: the visit joins that visitor
+    UPDATE = "update"  # confirmed returning visitor: contact values on file are updated
+    REVIEW = "review"  # known ID, other values, not confirmed: own record, flagged for staff
+
+
+def registration_outcome(*, on_file: bool, confirmed: bool, changed: bool) -> Outcome:
+    """What a registration does to the visitor on file with the same ID number.
+
+    ``confirmed``: the visitor found themselves at the kiosk and the ID number
+    typed now is the one on file. ``changed``: any contact value differs (or
+    the record on file cannot be read).
+    """
+    if not on_file:
+        return Outcome.NEW
+    if confirmed:
+        return Outcome.UPDATE if changed else Outcome.JOIN
+    return Outcome.REVIEW if changed else Outcome.JOIN

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from server.config import Settings
 from server.domain import guestbook
 from server.domain.guestbook import (
     CATEGORY_FIELDS,
@@ -23,7 +24,6 @@ from server.domain.guestbook import (
 )
 from server.domain.identity import IdentityError, normalise_nik, validate_id
 from server.i18n import normalise_language, t
-from server.privacy.settings import PrivacySettings
 
 __all__ = [
     "CATEGORY_FIELDS",
@@ -46,7 +46,7 @@ def form_definition() -> GuestbookDef:
     return guestbook.definition()
 
 
-def notice_text(lang: str, *, unit: Any, settings: PrivacySettings) -> str:
+def notice_text(lang: str, *, unit: Any, settings: Settings) -> str:
     """The privacy notice in ``lang``, with the unit's contact and retention periods."""
     return t(
         "privacy.notice_text",
@@ -59,7 +59,7 @@ def notice_text(lang: str, *, unit: Any, settings: PrivacySettings) -> str:
     )
 
 
-def render_form(lang: str | None, *, unit: Any, settings: PrivacySettings) -> dict[str, Any]:
+def render_form(lang: str | None, *, unit: Any, settings: Settings) -> dict[str, Any]:
     """The ``GET /guestbook/form`` body in one language."""
     language = normalise_language(lang)
     form = form_definition()

@@ -2,10 +2,15 @@
 
 :func:`register` runs in one write transaction, so either all of it is stored
 or nothing is (a refused ticket leaves no visitor behind). The same
-``client_request_id`` again returns the first visit and ticket. A
-``returning_visitor_id`` is only honoured when the ID number or e-mail typed
-now hashes to that visitor's, so nobody can overwrite a stranger's record by
-guessing an id.
+``client_request_id`` again returns the first visit and ticket.
+
+What a registration may change on file (docs/privacy.md, "Registrations and
+what is on file"): only a *confirmed* returning visitor — ``returning_visitor_id``
+given and the ID number typed now hashing to that visitor's — updates the
+visitor's contact values, and the audit row names the fields changed. A
+registration with a known ID number that is not confirmed changes nothing on
+file: if its contact values differ, it gets its own visitor record flagged
+``needs_review`` (``review_of`` the record on file) for staff to settle.
 """
 
 from __future__ import annotations
@@ -13,27 +18,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 from sqlalchemy.exc import IntegrityError
 
 from server.db.database import Database
-from server.db.privacy_schema import id_photos, visitors, visits
-from server.domain.guestbook import email_required_error
+from server.domain.guestbook import Outcome, email_required_error, registration_outcome
 from server.errors import Conflict, InvalidInput
-from server.privacy import audit
 from server.privacy.crypto import KeyRing, context
 from server.privacy.visitors import (
+    CONTACT_FIELDS,
     PROFILE_FIELDS,
+    UnreadableData,
     create_visitor,
     decrypt_identity,
-    email_lookup_hash,
     find_by_hash,
     id_lookup_hash,
+    touch_visitor,
     write_identity,
 )
-from server.store import tickets, units
-from server.store.common import Actor, first_row, inserted_id, utcnow
+from server.store import audit, tickets, units
+from server.store import visitors as store
+from server.store.common import Actor, utcnow
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,8 @@ class Registration:
     priority_reason: str | None = None
     returning_visitor_id: int | None = None
     client_request_id: str | None = None
+    email_copy: bool = False
+    public_base_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -64,23 +71,21 @@ def find_registration(
     conn: Connection, *, unit_id: int, client_request_id: str
 ) -> Registered | None:
     """The registration already stored for this request id, if any."""
-    visit = first_row(conn, visits, unit_id=unit_id, client_request_id=client_request_id)
+    visit = store.visit_by_request(conn, unit_id=unit_id, client_request_id=client_request_id)
     if visit is None or visit["ticket_id"] is None:
         return None
     ticket = tickets.get_ticket(conn, unit_id=unit_id, ticket_id=visit["ticket_id"])
     return Registered(visit["id"], visit["visitor_id"], ticket, created=False)
 
 
-def _match_visitor(
-    conn: Connection, *, unit_id: int, reg: Registration, id_hash: str, email_hash: str | None
+def _confirmed_visitor(
+    conn: Connection, *, unit_id: int, reg: Registration, id_hash: str
 ) -> RowMapping | None:
-    if reg.returning_visitor_id is not None:
-        row = first_row(conn, visitors, id=reg.returning_visitor_id, unit_id=unit_id)
-        if row is not None and (
-            row["id_hash"] == id_hash or (email_hash and row["email_hash"] == email_hash)
-        ):
-            return row
-    return find_by_hash(conn, unit_id=unit_id, id_hash=id_hash)
+    """The returning visitor the kiosk confirmed, if the ID typed now is theirs."""
+    if reg.returning_visitor_id is None:
+        return None
+    row = store.visitor_in_unit(conn, unit_id=unit_id, visitor_id=reg.returning_visitor_id)
+    return row if row is not None and row["id_hash"] == id_hash else None
 
 
 def register(
@@ -114,31 +119,38 @@ def register(
         ring, id_type=id_type, number=v["id_number"], is_nik=v.get("nik") is not None
     )
     profile = {f: v.get(f) for f in PROFILE_FIELDS}
-    match = _match_visitor(
-        conn,
-        unit_id=unit_id,
-        reg=reg,
-        id_hash=id_hash,
-        email_hash=email_lookup_hash(ring, v.get("email")),
-    )
-    confirmed = match is not None and match["id"] == reg.returning_visitor_id
-    if confirmed and match is not None:  # a confirmed returning visitor: keep what is on file
-        stored = decrypt_identity(ring, match)
-        identity = {k: identity[k] if identity[k] else stored[k] for k in identity}
-    elif not identity["name"]:
+    confirmed = _confirmed_visitor(conn, unit_id=unit_id, reg=reg, id_hash=id_hash)
+    on_file = confirmed or find_by_hash(conn, unit_id=unit_id, id_hash=id_hash)
+    previous: dict[str, str | None] = {}
+    changed: list[str] = []
+    if on_file is not None:
+        try:
+            previous = decrypt_identity(ring, on_file)
+        except UnreadableData:  # never block the kiosk: keep it apart for staff instead
+            confirmed, previous = None, {f: None for f in CONTACT_FIELDS}
+        if confirmed is not None:  # a confirmed returning visitor may leave values out
+            identity = {k: identity[k] or previous.get(k) for k in identity}
+        changed = [f for f in CONTACT_FIELDS if previous.get(f) != identity.get(f)]
+    if not identity["name"]:
         raise InvalidInput(
             "Some answers are missing or invalid: name.",
             code="invalid_field",
             fields={"name": "required"},
         )
-    email_error = email_required_error(identity["email"], requires_email=service["requires_email"])
+    email_error = email_required_error(
+        identity["email"], requires_email=bool(service["requires_email"])
+    )
     if email_error:
         raise InvalidInput(
             f"Service {service['code']} needs the visitor's e-mail address; nothing was stored.",
             code="invalid_field",
             fields={"email": email_error},
         )
-    if match is None:
+    outcome = registration_outcome(
+        on_file=on_file is not None, confirmed=confirmed is not None, changed=bool(changed)
+    )
+    review_of = on_file["id"] if on_file is not None and outcome == Outcome.REVIEW else None
+    if on_file is None or outcome in (Outcome.NEW, Outcome.REVIEW):
         visitor_id = create_visitor(
             conn,
             ring=ring,
@@ -148,37 +160,42 @@ def register(
             id_type=id_type,
             id_hash=id_hash,
             now=moment,
+            review_of=review_of,
         )
-    else:
-        visitor_id = match["id"]
+        changed = []
+    elif outcome == Outcome.UPDATE or confirmed is not None:
+        visitor_id = on_file["id"]
+        changed += [f for f in PROFILE_FIELDS if on_file[f] != profile.get(f)]
         write_identity(
             conn,
             ring=ring,
             visitor_id=visitor_id,
-            identity=identity,
-            id_type=id_type,
-            id_hash=id_hash,
+            identity={**previous, **{f: identity[f] for f in CONTACT_FIELDS}},
+            id_type=on_file["id_type"],
+            id_hash=on_file["id_hash"],
             extra={**profile, "updated_at": moment, "last_visit_at": moment},
         )
+    else:  # JOIN without confirmation: nothing on file changes but the last visit
+        visitor_id = on_file["id"]
+        touch_visitor(conn, visitor_id=visitor_id, values={"last_visit_at": moment})
     unit = units.get_unit(conn, unit_id=unit_id)
-    visit_id = inserted_id(
-        conn.execute(
-            sa.insert(visits).values(
-                unit_id=unit_id,
-                visitor_id=visitor_id,
-                service_id=reg.service_id,
-                day=tickets.local_day(moment, unit["timezone"]),
-                created_at=moment,
-                client_request_id=reg.client_request_id,
-                language=reg.language,
-                notice_version=reg.notice_version,
-                consent_at=moment,
-                photo_consent=reg.photo_consent,
-                purpose=v.get("purpose"),
-                id_type=id_type,
-                **{f: v.get(f) for f in PROFILE_FIELDS if f != "institution"},
-            )
-        )
+    visit_id = store.insert_visit(
+        conn,
+        unit_id=unit_id,
+        values={
+            "visitor_id": visitor_id,
+            "service_id": reg.service_id,
+            "day": tickets.local_day(moment, unit["timezone"]),
+            "created_at": moment,
+            "client_request_id": reg.client_request_id,
+            "language": reg.language,
+            "notice_version": reg.notice_version,
+            "consent_at": moment,
+            "photo_consent": reg.photo_consent,
+            "purpose": v.get("purpose"),
+            "id_type": id_type,
+            **{f: v.get(f) for f in PROFILE_FIELDS if f != "institution"},
+        },
     )
     ticket, created = tickets.issue_ticket(
         conn,
@@ -196,7 +213,7 @@ def register(
             "This client_request_id was already used for a ticket without a registration.",
             code="request_id_reused",
         )
-    conn.execute(sa.update(visits).where(visits.c.id == visit_id).values(ticket_id=ticket["id"]))
+    store.set_visit_ticket(conn, visit_id=visit_id, ticket_id=ticket["id"])
     if reg.photo_jpeg is not None and reg.photo_consent:
         store_photo(
             conn,
@@ -207,6 +224,21 @@ def register(
             jpeg=reg.photo_jpeg,
             now=moment,
         )
+    if reg.email_copy and v.get("email") and created:
+        from server.store.case_mail import (
+            queue_ticket_copy,  # issue 11 hook: the ticket e-mail copy
+        )
+
+        queue_ticket_copy(
+            conn,
+            ring=ring,
+            unit_id=unit_id,
+            ticket=ticket,
+            email=str(v["email"]),
+            language=reg.language,
+            base_url=reg.public_base_url,
+            now=moment,
+        )
     audit.record(
         conn,
         unit_id=unit_id,
@@ -214,7 +246,8 @@ def register(
         action="register",
         visitor_id=visitor_id,
         visit_id=visit_id,
-        detail={"returning": match is not None},
+        fields=sorted(changed),
+        detail={"returning": confirmed is not None, "review_of": review_of},
         now=moment,
     )
     return Registered(visit_id, visitor_id, ticket, created=True)
@@ -230,20 +263,14 @@ def store_photo(
     jpeg: bytes,
     now: datetime,
 ) -> int:
-    photo_id = inserted_id(
-        conn.execute(
-            sa.insert(id_photos).values(
-                unit_id=unit_id, visit_id=visit_id, visitor_id=visitor_id, created_at=now
-            )
-        )
+    photo_id = store.insert_photo(
+        conn, unit_id=unit_id, visit_id=visit_id, visitor_id=visitor_id, now=now
     )
-    conn.execute(
-        sa.update(id_photos)
-        .where(id_photos.c.id == photo_id)
-        .values(
-            key_id=ring.active_id,
-            photo_ct=ring.encrypt(jpeg, aad=context("id_photos", "photo", photo_id)),
-        )
+    store.set_photo(
+        conn,
+        photo_id=photo_id,
+        key_id=ring.active_id,
+        photo_ct=ring.encrypt(jpeg, aad=context("id_photos", "photo", photo_id)),
     )
     return photo_id
 

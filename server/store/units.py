@@ -21,6 +21,11 @@ DEFAULT_UNIT_SETTINGS: dict[str, Any] = {
     "running_text": "",
     "complaint_channels": [],
     "counter_area": "",
+    # issue 11: {"clock_start_step": "form_received"|"form_complete", "staff_emails": {username: address}}
+    "cases": {},
+    "rating_ipak": False,  # exit rating: ask the IPAK yes/no block after SKM-9
+    "rating_skd16": False,  # exit rating: ask the SKD-16 template (1-10) as well
+    "rating_skd_url": "",  # exit rating: the office's SKD link, shown as a QR on "thanks"
 }
 
 
@@ -180,3 +185,8 @@ def set_counter_staff(
     conn.execute(
         sa.update(counters).where(counters.c.id == counter_id).values(staff_user_id=user_id)
     )
+
+
+def unit_ids(conn: Connection) -> list[int]:
+    """The ids of every unit (a single-office install has exactly one)."""
+    return list(conn.execute(sa.select(units.c.id).order_by(units.c.id)).scalars())

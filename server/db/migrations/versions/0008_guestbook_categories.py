@@ -8,7 +8,7 @@ keep counting them. The mapping is frozen here (not read from the data file),
 so this migration means the same thing forever.
 
 Revision ID: 0008
-Revises: 0009 (assigned 0003; re-chained onto main's 0009 at the merge)
+Revises: 0005 (assigned 0003; re-chained onto main's head 0005 at the merge)
 Create Date: 2026-12-01
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0009"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

@@ -1,8 +1,8 @@
-"""The audit log: who did what to whose personal data, when, and why.
+"""The audit log (SQL): who did what to whose personal data, when, and why.
 
 Rows hold ids, field names and the reason staff typed — never a personal
 value. Actions: ``register``, ``lookup``, ``open``, ``search``, ``reveal``,
-``photo``, ``export``, ``correct``, ``delete``, ``purge``, ``rotate``.
+``photo``, ``export``, ``correct``, ``review``, ``delete``, ``purge``, ``rotate``, ``report``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
 from server.db.privacy_schema import audit_log
-from server.store.common import Actor, as_aware, utcnow
+from server.store.common import Actor, utcnow
 
 
 def record(
@@ -65,15 +65,16 @@ def list_entries(
     return list(conn.execute(query).mappings())
 
 
-def entry_out(row: RowMapping) -> dict[str, Any]:
-    return {
-        "id": row["id"],
-        "at": as_aware(row["at"]),
-        "user_id": row["user_id"],
-        "device_id": row["device_id"],
-        "action": row["action"],
-        "visitor_id": row["visitor_id"],
-        "visit_id": row["visit_id"],
-        "fields": row["fields"].split(",") if row["fields"] else [],
-        "reason": row["reason"],
-    }
+def count_before(conn: Connection, *, cutoff: datetime) -> int:
+    """Audit rows older than ``cutoff`` (what retention would drop)."""
+    query = sa.select(sa.func.count()).select_from(audit_log).where(audit_log.c.at < cutoff)
+    return int(conn.execute(query).scalar_one())
+
+
+def delete_before(conn: Connection, *, cutoff: datetime, batch: int) -> int:
+    """Delete up to ``batch`` audit rows older than ``cutoff``; how many went."""
+    query = sa.select(audit_log.c.id).where(audit_log.c.at < cutoff).limit(batch)
+    ids = [int(i) for i in conn.execute(query).scalars()]
+    if ids:
+        conn.execute(sa.delete(audit_log).where(audit_log.c.id.in_(ids)))
+    return len(ids)
