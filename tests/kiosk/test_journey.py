@@ -15,7 +15,7 @@ import pytest
 from kiosk.forms import GuestbookForm, check_id_as_typed, check_value, services_from_json
 from kiosk.journey import IncompleteRegistration, Journey, JourneyError, Mode, Step
 from server.privacy.form import render_form
-from server.privacy.settings import PrivacySettings
+from server.config import Settings
 from tests.kiosk.contract_data import SERVICES, guestbook_form
 
 TODAY = dt.date(2026, 12, 1)
@@ -36,7 +36,7 @@ ANSWERS = {
 
 
 def real_form(lang: str = "id") -> GuestbookForm:
-    return GuestbookForm.from_json(render_form(lang, unit=UNIT, settings=PrivacySettings()))
+    return GuestbookForm.from_json(render_form(lang, unit=UNIT, settings=Settings(demo=True)))
 
 
 def new_journey(camera: bool = False, lang: str = "id", mail: bool = False) -> Journey:
