@@ -14,8 +14,8 @@ import pytest
 
 from kiosk.forms import GuestbookForm, check_id_as_typed, check_value, services_from_json
 from kiosk.journey import IncompleteRegistration, Journey, JourneyError, Mode, Step
-from server.privacy.form import render_form
 from server.config import Settings
+from server.privacy.form import render_form
 from tests.kiosk.contract_data import SERVICES, guestbook_form
 
 TODAY = dt.date(2026, 12, 1)
