@@ -17,6 +17,7 @@ from server.api.routes import calendar as calendar_routes
 from server.api.routes import cases as case_routes
 from server.api.routes import mail as mail_routes
 from server.api.routes import ratings as rating_routes
+from server.api.routes import reports as report_routes
 from server.auth.cache import PrincipalCache
 from server.auth.throttle import LoginThrottle
 from server.config import Settings
@@ -30,6 +31,7 @@ from server.privacy.retention import start_retention_job
 from server.web.pages import cases as case_pages
 from server.web.pages import queue as queue_pages
 from server.web.pages import ratings as rating_pages
+from server.web.pages import reports as report_pages
 
 API_PREFIX = "/api/v1"
 
@@ -86,9 +88,11 @@ def create_app(settings: Settings, *, db: Database | None = None) -> FastAPI:
     for feature in (case_routes, calendar_routes, mail_routes):
         api.include_router(feature.router)
     api.include_router(rating_routes.router)
+    api.include_router(report_routes.router)
     app.include_router(api)
     app.include_router(case_pages.router)
     app.include_router(queue_pages.router)
+    app.include_router(report_pages.router)
     app.include_router(rating_pages.router)
 
     @app.get("/", include_in_schema=False)

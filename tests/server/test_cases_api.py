@@ -443,6 +443,34 @@ def test_mark_case_rated_completes_the_rating_step(
     assert [n["step"] for n in detail["allowed_next"]] == ["closed"]
 
 
+def test_the_visitors_rating_completes_the_rated_step(
+    client: TestClient, unit: Unit, staff: dict[str, str]
+) -> None:
+    admin = login(client)
+    ticket_id = serve_rekomendasi(client, unit, staff)
+    assert client.post(f"{API}/tickets/{ticket_id}/finish", headers=staff).status_code == 200
+    token = client.get(f"{API}/tickets/{ticket_id}", headers=staff).json()["tracking_token"]
+    cid = client.post(
+        f"{API}/cases", json={"kind": "recommendation", "ticket_id": ticket_id}, headers=staff
+    ).json()["id"]
+    step(client, staff, cid, "form_complete")
+    step(client, admin, cid, "examiner_assigned", values={"examiner": "Budi"})
+    step(
+        client,
+        staff,
+        cid,
+        "letter_drafted",
+        values={"letter_number": "B-2", "letter_date": "2026-04-01", "outcome": "layak"},
+    )
+    step(client, staff, cid, "sent_romantik", values={"romantik_ref": "R-2"})
+    step(client, staff, cid, "visitor_contacted")
+    rated = client.post(f"{API}/ratings", json={"tracking_token": token, "overall": 4})
+    assert rated.status_code == 201, rated.text
+    detail = client.get(f"{API}/cases/{cid}", headers=staff).json()
+    assert detail["current_step"] == "rated"
+    assert [n["step"] for n in detail["allowed_next"]] == ["closed"]
+
+
 def test_clock_may_start_when_the_form_is_complete(
     client: TestClient, unit: Unit, staff: dict[str, str], db: Database
 ) -> None:
