@@ -124,7 +124,7 @@ def registration_from(body: RegistrationIn) -> Registration:
             code="consent_required",
             fields={"consent": "consent_required"},
         )
-    values, errors = validate_visitor(body.visitor)
+    values, errors = validate_visitor(body.visitor, returning=body.returning_visitor_id is not None)
     if body.consent.notice_version != form_definition().notice_version:
         errors["consent"] = "notice_outdated"
     if body.id_photo_jpeg_base64 is not None and not body.consent.photo_accepted:
