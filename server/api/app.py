@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse
 from server import __version__
 from server.api.errors import install_error_handlers
 from server.api.limits import BodySizeLimit
-from server.api.routes import auth, devices, events, health, queue, tickets, unit
+from server.api.routes import admin, auth, devices, events, health, queue, tickets, unit
 from server.auth.cache import PrincipalCache
 from server.auth.throttle import LoginThrottle
 from server.config import Settings
@@ -74,6 +74,7 @@ def create_app(settings: Settings, *, db: Database | None = None) -> FastAPI:
     for module in (auth, unit, tickets, queue, events, devices, health):
         api.include_router(module.router)
     api.include_router(privacy_routes.router)
+    api.include_router(admin.router)
     app.include_router(api)
     app.include_router(queue_pages.router)
 

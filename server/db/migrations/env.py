@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+import server.db.admin_schema  # registers the password-reset table
 import server.db.privacy_schema  # noqa: F401  (registers the personal-data tables)
 from server.db.schema import metadata
 
