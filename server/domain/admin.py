@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 # Indonesia's three zones; an office gives the short name or the IANA name.
 ZONES: dict[str, str] = {
@@ -153,3 +154,131 @@ def counter_number(value: int) -> int:
     if not 1 <= value <= 99:
         raise AdminRuleError("bad_counter_number", "A counter number is between 1 and 99.")
     return value
+
+
+# --- a new office: what `loket init` accepts -----------------------------------------
+
+UNIT_FIELDS = ("code", "name", "address", "phone", "email", "whatsapp", "timezone")
+REQUIRED_UNIT_FIELDS = ("code", "name", "address", "email", "timezone")
+
+
+def standard_services(data: dict[str, Any]) -> list[dict[str, str]]:
+    """The national PST services from ``data/pst_services.json`` (passed in, already read)."""
+    return [dict(s) for s in data["services"]]
+
+
+def missing_unit_fields(raw: dict[str, Any]) -> list[str]:
+    """The required office details not given (empty counts as not given)."""
+    return [k for k in REQUIRED_UNIT_FIELDS if not str(raw.get(k) or "").strip()]
+
+
+def default_complaint_channels(email_address: str, whatsapp: str) -> list[str]:
+    """An office's own channels when it names none: lapor.go.id plus its own contacts."""
+    channels = ["lapor.go.id"]
+    if email_address:
+        channels.append(email_address)
+    if whatsapp:
+        channels.append(f"WhatsApp {whatsapp}")
+    return channels
+
+
+def office_config(raw: dict[str, Any], *, standard: list[dict[str, str]]) -> dict[str, Any]:
+    """Check a whole new-office description; returns ``{"unit", "services", "counters"}``.
+
+    ``raw`` holds the unit fields, ``complaint_channels``, ``services`` (codes of
+    the standard PST services, or full service objects) and ``counters`` (a number,
+    or a list of ``{"number", "name"}``). Nothing of another office is filled in.
+    """
+    missing = missing_unit_fields(raw)
+    if missing:
+        raise AdminRuleError("missing", f"Give the office's {', '.join(missing)}.")
+    whatsapp = phone(str(raw.get("whatsapp") or ""), what="WhatsApp number")
+    mail = email(str(raw["email"]))
+    if not mail:
+        raise AdminRuleError("bad_email", "The e-mail address is not valid.")
+    channels = raw.get("complaint_channels")
+    unit = {
+        "code": unit_code(str(raw["code"])),
+        "name": required_text(str(raw["name"]), what="Office name", max_length=200),
+        "address": required_text(str(raw["address"]), what="Address", max_length=400),
+        "phone": phone(str(raw.get("phone") or "")),
+        "email": mail,
+        "timezone": timezone_name(str(raw["timezone"])),
+        "settings": {
+            "whatsapp": whatsapp,
+            "complaint_channels": complaint_channels(list(channels))
+            if channels
+            else default_complaint_channels(mail, whatsapp),
+        },
+    }
+    return {
+        "unit": unit,
+        "services": _office_services(raw.get("services"), standard),
+        "counters": _office_counters(raw.get("counters", 2)),
+    }
+
+
+def _office_services(value: Any, standard: list[dict[str, str]]) -> list[dict[str, Any]]:
+    if not value:
+        return [dict(s) for s in standard]
+    by_code = {s["code"]: s for s in standard}
+    out: list[dict[str, Any]] = []
+    for item in value:
+        if isinstance(item, str):
+            if item.strip() not in by_code:
+                raise AdminRuleError(
+                    "unknown_service",
+                    f"Unknown standard service {item!r}; use {', '.join(by_code)}.",
+                )
+            out.append(dict(by_code[item.strip()]))
+            continue
+        if not isinstance(item, dict):
+            raise AdminRuleError("bad_service", "A service is a code or an object.")
+        out.append(
+            {
+                "code": service_code(str(item.get("code", ""))),
+                "prefix": service_prefix(str(item.get("prefix", ""))),
+                "name_id": required_text(str(item.get("name_id", "")), what="Name", max_length=200),
+                "name_en": required_text(
+                    str(item.get("name_en") or item.get("name_id", "")), what="Name", max_length=200
+                ),
+                "description_id": optional_text(
+                    str(item.get("description_id", "")), what="Description", max_length=400
+                ),
+                "description_en": optional_text(
+                    str(item.get("description_en", "")), what="Description", max_length=400
+                ),
+                "case_kind": case_kind(item.get("case_kind")),
+            }
+        )
+    for key in ("code", "prefix"):
+        values = [s[key] for s in out]
+        if len(values) != len(set(values)):
+            raise AdminRuleError("duplicate_service", f"Two services share a {key}.")
+    return out
+
+
+def _office_counters(value: Any) -> list[dict[str, Any]]:
+    if isinstance(value, bool):
+        raise AdminRuleError("bad_counters", "Counters are a number or a list.")
+    if isinstance(value, int | str) and str(value).strip().isdigit():
+        n = int(value)
+        if not 1 <= n <= 99:
+            raise AdminRuleError("bad_counters", "Between 1 and 99 counters.")
+        return [{"number": i, "name": f"Loket {i}"} for i in range(1, n + 1)]
+    if not isinstance(value, list) or not value:
+        raise AdminRuleError("bad_counters", "Counters are a number or a list.")
+    if not all(isinstance(c, dict) and str(c.get("number", "")).isdigit() for c in value):
+        raise AdminRuleError("bad_counters", "Each counter has a number, e.g. {number = 1}.")
+    out = [
+        {
+            "number": counter_number(int(c["number"])),
+            "name": required_text(
+                str(c.get("name") or f"Loket {c['number']}"), what="Counter name", max_length=80
+            ),
+        }
+        for c in value
+    ]
+    if len({c["number"] for c in out}) != len(out):
+        raise AdminRuleError("duplicate_counter", "Two counters share a number.")
+    return out

@@ -276,3 +276,7 @@ def revoke_device(conn: Connection, *, unit_id: int, device_id: int) -> RowMappi
 def device_token_hash(conn: Connection, *, device_id: int) -> str:
     row = first_row(conn, devices, id=device_id)
     return str(row["token_hash"]) if row else ""
+
+
+def find_device(conn: Connection, *, device_id: int) -> RowMapping | None:
+    return first_row(conn, devices, id=device_id)
