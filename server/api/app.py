@@ -22,6 +22,7 @@ from server.events.pg_listener import PostgresListener
 from server.events.reader import SharedEventReader
 from server.privacy import routes as privacy_routes
 from server.privacy.retention import start_retention_job
+from server.web.pages import admin as admin_pages
 from server.web.pages import queue as queue_pages
 
 API_PREFIX = "/api/v1"
@@ -77,6 +78,7 @@ def create_app(settings: Settings, *, db: Database | None = None) -> FastAPI:
     api.include_router(admin.router)
     app.include_router(api)
     app.include_router(queue_pages.router)
+    app.include_router(admin_pages.router)
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:

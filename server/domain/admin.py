@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 # Indonesia's three zones; an office gives the short name or the IANA name.
 ZONES: dict[str, str] = {
@@ -282,3 +284,19 @@ def _office_counters(value: Any) -> list[dict[str, Any]]:
     if len({c["number"] for c in out}) != len(out):
         raise AdminRuleError("duplicate_counter", "Two counters share a number.")
     return out
+
+
+def local_days_to_utc(
+    day_from: date | None, day_to: date | None, timezone: str
+) -> tuple[datetime | None, datetime | None]:
+    """``[start of day_from, start of the day after day_to)`` in the office's zone, as UTC."""
+    zone = ZoneInfo(timezone)
+    if day_from and day_to and day_to < day_from:
+        raise AdminRuleError("bad_dates", "The end date is before the start date.")
+    start = datetime.combine(day_from, time(0), zone).astimezone(UTC) if day_from else None
+    end = (
+        datetime.combine(day_to + timedelta(days=1), time(0), zone).astimezone(UTC)
+        if day_to
+        else None
+    )
+    return start, end

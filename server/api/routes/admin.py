@@ -9,18 +9,21 @@ everything; supervisors may read the lists and pause counters.
 from __future__ import annotations
 
 import io
-from typing import Any
+from datetime import date
+from typing import Annotated, Any
 
 import qrcode
 import qrcode.image.svg
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy.engine import Connection, RowMapping
 
 from server.api.deps import Admin, DbDep, SettingsDep, Supervisor, actor_of
-from server.api.schemas import PathId
+from server.api.schemas import PathId, QueryId
 from server.api.schemas.admin import (
     AdminCounterOut,
     AdminServiceOut,
+    AuditEntryOut,
+    AuditPageOut,
     CounterIn,
     CounterPatch,
     DeviceCreatedOut,
@@ -32,6 +35,7 @@ from server.api.schemas.admin import (
     ServiceIn,
     ServicePatch,
     StaffIn,
+    StaffName,
     StaffOut,
     StaffPatch,
 )
@@ -39,6 +43,7 @@ from server.domain import admin as rules
 from server.errors import Conflict, Forbidden, InvalidInput
 from server.privacy import audit
 from server.store import accounts, events, units
+from server.store import audit as audit_store
 from server.store.accounts import Principal
 from server.store.common import as_aware, utcnow
 
@@ -457,3 +462,50 @@ def revoke_device(device_id: PathId, request: Request, principal: Admin, db: DbD
         _audit(conn, principal, "admin.device.revoke", {"device_id": device_id})
     request.app.state.principal_cache.evict_principal(device_id=device_id)
     return _device_out(row)
+
+
+# --- audit log ----------------------------------------------------------------------
+
+
+@router.get("/audit", response_model=AuditPageOut)
+def audit_page(
+    principal: Supervisor,
+    db: DbDep,
+    user_id: QueryId | None = None,
+    action: Annotated[str | None, Query(max_length=32)] = None,
+    visitor_id: QueryId | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+) -> AuditPageOut:
+    """The audit log, newest first: who did what to whose data, when and why."""
+    with db.read() as conn:
+        unit = units.get_unit(conn, unit_id=principal.unit_id)
+        since, until = _checked(rules.local_days_to_utc, date_from, date_to, unit["timezone"])
+        rows = audit_store.list_audit_entries(
+            conn, unit_id=principal.unit_id, user_id=user_id, action=action or None,
+            visitor_id=visitor_id, since=since, until=until, limit=limit,
+        )  # fmt: skip
+        staff = accounts.list_users(conn, unit_id=principal.unit_id)
+        actions = audit_store.audit_actions(conn, unit_id=principal.unit_id)
+    return AuditPageOut(
+        timezone=unit["timezone"],
+        entries=[
+            AuditEntryOut(
+                id=r["id"],
+                at=as_aware(r["at"]) or utcnow(),
+                user_id=r["user_id"],
+                username=r["username"],
+                device_id=r["device_id"],
+                action=r["action"],
+                visitor_id=r["visitor_id"],
+                visit_id=r["visit_id"],
+                fields=r["fields"].split(",") if r["fields"] else [],
+                reason=r["reason"],
+                detail=r["detail"],
+            )
+            for r in rows
+        ],
+        staff=[StaffName(id=u["id"], username=u["username"]) for u in staff],
+        actions=actions,
+    )

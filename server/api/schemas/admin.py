@@ -7,7 +7,7 @@ so ``loket init`` and the API accept exactly the same office details.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -157,3 +157,29 @@ class PasswordChangeIn(Strict):
     username: str = Field(min_length=1, max_length=80)
     current_password: str = Field(min_length=1, max_length=200)
     new_password: str = Field(min_length=1, max_length=200)
+
+
+class AuditEntryOut(BaseModel):
+    id: int
+    at: datetime
+    user_id: int | None
+    username: str | None
+    device_id: int | None
+    action: str
+    visitor_id: int | None
+    visit_id: int | None
+    fields: list[str]
+    reason: str | None
+    detail: dict[str, Any] | None
+
+
+class StaffName(BaseModel):
+    id: int
+    username: str
+
+
+class AuditPageOut(BaseModel):
+    timezone: str
+    entries: list[AuditEntryOut]
+    staff: list[StaffName]
+    actions: list[str]

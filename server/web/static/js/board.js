@@ -131,6 +131,7 @@ class Board {
   }
 
   onEvent(type, data) {
+    if (type === "unit.updated") this.loadUnit();  // running text, name, time zone
     if (type === "ticket.called" || type === "ticket.recalled") {
       const ticket = data.ticket || {};
       const counter = data.counter || {};

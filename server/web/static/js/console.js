@@ -89,6 +89,10 @@ class Console {
     } catch (e) {
       err.textContent = e.status === 401 ? t("err_login") : e.status === 429 ? t("err_throttled") : this.errorText(e);
       err.hidden = false;
+      if (e.code === "password_change_required") {
+        const user = encodeURIComponent($("login-username").value.trim());
+        window.location.assign(`/account/password?u=${user}`);
+      }
     }
   }
 
