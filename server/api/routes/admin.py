@@ -41,7 +41,10 @@ from server.api.schemas.admin import (
 )
 from server.domain import admin as rules
 from server.errors import Conflict, Forbidden, InvalidInput
-from server.privacy import audit
+from server.exports.visitor_pdf import render_visitor_pdf
+from server.i18n import normalise_language
+from server.privacy import audit, subject
+from server.privacy.routes import get_ring
 from server.store import accounts, events, units
 from server.store import audit as audit_store
 from server.store.accounts import Principal
@@ -508,4 +511,38 @@ def audit_page(
         ],
         staff=[StaffName(id=u["id"], username=u["username"]) for u in staff],
         actions=actions,
+    )
+
+
+# --- privacy desk: the visitor's export as a PDF ---------------------------------------
+
+
+@router.get(
+    "/visitors/{visitor_id}/export.pdf",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}},
+)
+def export_pdf(
+    visitor_id: PathId,
+    principal: Supervisor,
+    db: DbDep,
+    settings: SettingsDep,
+    lang: Annotated[str, Query(max_length=5)] = "id",
+) -> Response:
+    """Everything held about one visitor as a PDF (audited as an export, like the JSON)."""
+    ring = get_ring(settings)
+    with db.write() as conn:
+        data = subject.export(
+            conn, ring=ring, unit_id=principal.unit_id, visitor_id=visitor_id,
+            actor=actor_of(principal), reason="pdf",
+        )  # fmt: skip
+        unit = units.get_unit(conn, unit_id=principal.unit_id)
+    body = render_visitor_pdf(data, unit_name=unit["name"], lang=normalise_language(lang))
+    return Response(
+        body,
+        media_type="application/pdf",
+        headers={
+            "Cache-Control": "no-store",
+            "Content-Disposition": f'attachment; filename="visitor-{visitor_id}.pdf"',
+        },
     )

@@ -7,6 +7,8 @@ import { el, minutesSince } from "./format.js";
 import { lang, loadCatalog, t } from "./i18n.js";
 import { DeskRegistration } from "./register.js";
 import { DeviceHealth } from "./devices.js";
+import { PrivacyDesk } from "./privacy_desk.js";
+import { QuickTicket } from "./quick_ticket.js";
 
 const COUNTER_KEY = "loket.console.counter";
 const ACTIVE = new Set(["called", "serving"]);
@@ -40,6 +42,8 @@ class Console {
     this.events = null;
     this.register = new DeskRegistration(this);
     this.devices = new DeviceHealth(this);
+    this.privacy = new PrivacyDesk(this);
+    this.quick = new QuickTicket(this);
   }
 
   async start() {
@@ -455,6 +459,8 @@ class Console {
     for (const panel of document.querySelectorAll(".tab-panel")) panel.hidden = panel.id !== `tab-${name}`;
     if (name === "devices") this.devices.load();
     if (name === "register") this.register.show();
+    if (name === "privacy") this.privacy.init();
+    if (name === "quick") this.quick.show();
   }
 
   onKey(e) {
