@@ -14,10 +14,11 @@ from server.bootstrap import init_unit
 from server.cli import office
 from server.cli.common import fail, open_database
 from server.config import get_settings
+from server.domain.admin import backup_name, backups_to_remove
 from server.errors import LoketError
 from server.privacy import audit
 from server.store import accounts, units
-from server.store.common import Actor, as_aware
+from server.store.common import Actor, as_aware, utcnow
 
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -73,7 +74,11 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p.set_defaults(func=cmd_device_revoke)
 
     p = sub.add_parser("backup", help="consistent copy of the SQLite database while it runs")
-    p.add_argument("destination", type=Path)
+    p.add_argument("destination", type=Path, nargs="?", help="a new file name")
+    p.add_argument(
+        "--into", type=Path, help="a folder: write loket-YYYYMMDD-HHMMSS.sqlite3 there (nightly)"
+    )
+    p.add_argument("--keep", type=int, default=0, help="with --into: keep only the newest N")
     p.set_defaults(func=cmd_backup)
 
 
@@ -290,11 +295,20 @@ def cmd_backup(args: argparse.Namespace) -> int:
     source_path = Path(url[len("sqlite:///") :])
     if not source_path.is_file():
         return fail(f"No database at {source_path}.")
-    destination: Path = args.destination
+    if (args.destination is None) == (args.into is None):
+        return fail("Give either a file name or --into FOLDER.")
+    if args.keep < 0:
+        return fail("--keep is a number of backups, 0 (keep all) or more.")
+    destination: Path = args.destination or args.into / backup_name(utcnow())
     if destination.exists():
         return fail(f"{destination} exists; choose a new file name.")
     destination.parent.mkdir(parents=True, exist_ok=True)
     with sqlite3.connect(source_path) as source, sqlite3.connect(destination) as target:
         source.backup(target)  # SQLite's online backup: consistent while the server writes
     print(f"Backup written to {destination} (personal data in it stays encrypted).")
+    if args.into is not None and args.keep:
+        names = [p.name for p in args.into.iterdir() if p.is_file()]
+        for name in backups_to_remove(names, keep=args.keep):
+            (args.into / name).unlink()
+            print(f"Removed old backup {args.into / name}.")
     return 0

@@ -300,3 +300,19 @@ def local_days_to_utc(
         else None
     )
     return start, end
+
+
+# --- nightly backups --------------------------------------------------------------------
+
+_BACKUP = re.compile(r"^loket-[0-9]{8}-[0-9]{6}\.sqlite3$")
+
+
+def backup_name(moment: datetime) -> str:
+    """``loket-YYYYMMDD-HHMMSS.sqlite3`` (UTC), so names sort by age."""
+    return f"loket-{moment.astimezone(UTC):%Y%m%d-%H%M%S}.sqlite3"
+
+
+def backups_to_remove(names: list[str], *, keep: int) -> list[str]:
+    """The backup files beyond the newest ``keep``; other files are never touched."""
+    ours = sorted((n for n in names if _BACKUP.match(n)), reverse=True)
+    return sorted(ours[keep:]) if keep > 0 else []
