@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
@@ -58,11 +60,27 @@ def test_office_update_is_validated_audited_and_announced(
         ({"name": "   "}, "required"),
         ({"skd_url": "javascript:alert(1)"}, "bad_url"),
         ({"logo": "data:text/html;base64,AAAA"}, "bad_logo"),
+        ({"logo": "data:image/png;base64," + base64.b64encode(b"<svg/>").decode()}, "bad_logo"),
+        ({"logo": "data:image/png;base64,!!!"}, "bad_logo"),
+        (
+            {
+                "logo": "data:image/jpeg;base64,"
+                + base64.b64encode(b"\xff\xd8\xff" * 55_000).decode()
+            },
+            "logo_too_large",
+        ),
     ):
         r = client.put("/api/v1/admin/office", json=bad, headers=admin)
         assert r.status_code == 422, (bad, r.text)
         assert r.json()["error"]["code"] == code
     assert client.get("/api/v1/admin/office", headers=admin).json() == before
+
+    assert client.get("/api/v1/admin/office/logo", headers=staff).status_code == 404
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+    logo = "data:image/png;base64," + base64.b64encode(png).decode()
+    assert client.put("/api/v1/admin/office", json={"logo": logo}, headers=admin).status_code == 200
+    r = client.get("/api/v1/admin/office/logo", headers=staff)
+    assert r.headers["content-type"] == "image/png" and r.content == png
 
     r = client.put("/api/v1/admin/office", json={"name": "X"}, headers=staff)
     assert r.status_code == 403

@@ -4,6 +4,7 @@ validation errors, permission denied, and changes reaching a live board and kios
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 import httpx
@@ -284,4 +285,49 @@ def test_staff_role_is_denied_and_strangers_are_sent_to_sign_in(
     stranger = new_context(browser).new_page()
     stranger.goto(f"{server.url}/admin")
     expect(stranger.locator("#admin-signin")).to_be_visible()
+    ctx.close()
+
+
+def wait_image(page: Any, selector: str, width: int | None, timeout: float = 10.0) -> None:
+    """Poll from Python: under the page's CSP, Playwright's wait_for_function cannot eval."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        loaded = page.locator(selector).evaluate("img => img.complete ? img.naturalWidth : 0")
+        if loaded and (width is None or loaded == width):
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"{selector} did not load")
+
+
+def test_admin_page_runs_under_its_csp_with_logo_and_qr(
+    server: WebServer, browser: Any, tmp_path: Any
+) -> None:
+    """Without bypass_csp: the uploaded logo preview and the device QR (data: images) load."""
+    from PIL import Image
+
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (64, 32), (13, 35, 80)).save(logo)
+    ctx = browser.new_context()
+    problems: list[str] = []
+    page = open_admin(ctx, server)
+    page.on("console", lambda m: problems.append(m.text) if "Security Policy" in m.text else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.reload()
+    expect(page.locator("#office-name")).not_to_have_value("")
+    page.locator("#office-logo").set_input_files(str(logo))
+    wait_image(page, "#office-logo-preview", 64)
+    page.locator("#office-save").click()
+    expect_saved(page)
+    assert api(server, "/admin/office")["logo"].startswith("data:image/png;base64,")
+    board = ctx.new_page()
+    board.goto(f"{server.url}/board?token={server.board_token}")
+    expect(board.locator("#unit-logo")).to_be_visible()
+    wait_image(board, "#unit-logo", 64)
+    page.locator(".tab[data-tab=devices]").click()
+    page.locator("#device-kind").select_option("kiosk")
+    page.locator("#device-name").fill("Kios lantai 2")
+    page.locator("#device-save").click()
+    wait_image(page, "#device-qr", None)
+    expect(page.locator("#device-pair-label")).to_be_hidden()
+    assert problems == []
     ctx.close()

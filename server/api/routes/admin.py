@@ -8,6 +8,8 @@ everything; supervisors may read the lists and pause counters.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import io
 from datetime import date
 from typing import Annotated, Any
@@ -17,7 +19,7 @@ import qrcode.image.svg
 from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy.engine import Connection, RowMapping
 
-from server.api.deps import Admin, DbDep, SettingsDep, Supervisor, actor_of
+from server.api.deps import Admin, AnyPrincipal, DbDep, SettingsDep, Supervisor, actor_of
 from server.api.schemas import PathId, QueryId
 from server.api.schemas.admin import (
     AdminCounterOut,
@@ -40,7 +42,7 @@ from server.api.schemas.admin import (
     StaffPatch,
 )
 from server.domain import admin as rules
-from server.errors import Conflict, Forbidden, InvalidInput
+from server.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.exports.visitor_pdf import render_visitor_pdf
 from server.i18n import normalise_language
 from server.privacy import audit, subject
@@ -108,6 +110,29 @@ def get_office(principal: Supervisor, db: DbDep) -> OfficeOut:
         return _office_out(units.get_unit(conn, unit_id=principal.unit_id))
 
 
+LOGO_MAGIC = {
+    "data:image/png;base64,": b"\x89PNG\r\n\x1a\n",
+    "data:image/jpeg;base64,": b"\xff\xd8\xff",
+}
+LOGO_MAX_BYTES = 150 * 1024  # its base64 must fit the 256 KiB request body
+
+
+def _check_logo(data_url: str) -> None:
+    """A PNG or JPEG (by its first bytes, not just its label) of at most 150 KB."""
+    for prefix, magic in LOGO_MAGIC.items():
+        if data_url.startswith(prefix):
+            try:
+                image = base64.b64decode(data_url[len(prefix) :], validate=True)
+            except (binascii.Error, ValueError):
+                break
+            if len(image) > LOGO_MAX_BYTES:
+                raise InvalidInput("The logo is larger than 150 KB.", code="logo_too_large")
+            if image.startswith(magic):
+                return
+            break
+    raise InvalidInput("The logo is a PNG or JPEG image.", code="bad_logo")
+
+
 def _office_changes(body: OfficeIn) -> tuple[dict[str, Any], dict[str, Any]]:
     columns: dict[str, Any] = {}
     extra: dict[str, Any] = {}
@@ -142,10 +167,27 @@ def _office_changes(body: OfficeIn) -> tuple[dict[str, Any], dict[str, Any]]:
     if body.opening_hours is not None:
         extra["opening_hours"] = _checked(rules.opening_hours, body.opening_hours)
     if body.logo is not None:
-        if body.logo and not body.logo.startswith(LOGO_PREFIXES):
-            raise InvalidInput("The logo is a PNG or JPEG image.", code="bad_logo")
+        if body.logo:
+            _check_logo(body.logo)
         extra["logo"] = body.logo
     return columns, extra
+
+
+@router.get(
+    "/office/logo",
+    response_class=Response,
+    responses={200: {"content": {"image/png": {}, "image/jpeg": {}}}},
+)
+def office_logo(principal: AnyPrincipal, db: DbDep) -> Response:
+    """The office's logo for the board and pages (any identity); 404 when none is set."""
+    with db.read() as conn:
+        logo = units.unit_settings(units.get_unit(conn, unit_id=principal.unit_id))["logo"]
+    for prefix in LOGO_PREFIXES:
+        if logo.startswith(prefix):
+            media = prefix[len("data:") : prefix.index(";")]
+            image = base64.b64decode(logo[len(prefix) :], validate=False)
+            return Response(image, media_type=media, headers={"Cache-Control": "no-cache"})
+    raise NotFound("This office has no logo.", code="no_logo")
 
 
 @router.put("/office", response_model=OfficeOut)

@@ -10,7 +10,7 @@ const $ = (id) => document.getElementById(id);
 const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 const ADMIN_TABS = ["office", "services", "counters", "staff", "devices", "audit"];
 const SUPERVISOR_TABS = ["counters", "devices", "audit"];
-const LOGO_MAX_BYTES = 200 * 1024;
+const LOGO_MAX_BYTES = 150 * 1024;
 
 class AdminPage {
   constructor() {
