@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import requests
@@ -11,7 +14,7 @@ from kiosk.forms import Unit
 from kiosk.journey import TicketInfo
 from kiosk.printing import ticket_content
 from printers import open_printer
-from tests.live import free_port, loket, serve_in_subprocess
+from tests.live import free_port, loket, serve_in_subprocess, wait_for_port
 from tests.printers.conftest import read_ticket
 
 BELITUNG = ("Belitung", "1906", "Manggar", "081278563877", "07199220090", "Manggarawan")
@@ -172,3 +175,43 @@ def test_user_and_device_commands(tmp_path: Path) -> None:
             timeout=10,
         )
         assert r.status_code == 401
+
+
+def _demo_run(data_dir: Path, port: int) -> tuple[str, str]:
+    """Start `loket demo --no-kiosk`, sign in with the password it prints, stop it."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "LOKET_ADMIN_PASSWORD")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "server.cli.main", "demo", "--no-kiosk",
+         "--data-dir", str(data_dir), "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+    )  # fmt: skip
+    assert proc.stdout is not None
+    lines: list[str] = []
+    try:
+        for line in proc.stdout:
+            lines.append(line)
+            if "Press Ctrl+C" in line or "Kiosk window not started" in line:
+                break
+        output = "".join(lines)
+        console = next(line for line in lines if "staff console" in line)
+        password = console.split("password ", 1)[1].split(" ", 1)[0]
+        wait_for_port(port)
+        r = requests.post(
+            f"http://127.0.0.1:{port}/api/v1/auth/login",
+            json={"username": "admin", "password": password},
+            timeout=10,
+        )
+        assert r.status_code == 200, (output, r.text)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    return output, password
+
+
+def test_demo_second_run_still_tells_the_admin_how_to_sign_in(tmp_path: Path) -> None:
+    first, first_password = _demo_run(tmp_path / "demo", free_port())
+    second, second_password = _demo_run(tmp_path / "demo", free_port())
+    assert "(shown once)" in first
+    assert "new for this run" in second and second_password != first_password
+    for output in (first, second):
+        assert "Traceback" not in output and "DEBUG" not in output

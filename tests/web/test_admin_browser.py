@@ -11,7 +11,7 @@ import httpx
 from playwright.sync_api import expect
 
 from server.i18n import t
-from tests.web.pages import new_context, open_board
+from tests.web.pages import new_context, open_board, open_console
 from tests.web.server_harness import ADMIN_PASSWORD, STAFF_PASSWORD, WebServer
 
 
@@ -330,4 +330,27 @@ def test_admin_page_runs_under_its_csp_with_logo_and_qr(
     wait_image(page, "#device-qr", None)
     expect(page.locator("#device-pair-label")).to_be_hidden()
     assert problems == []
+    ctx.close()
+
+
+def test_console_picks_up_a_new_service_from_the_event_stream(
+    server: WebServer, browser: Any
+) -> None:
+    ctx = new_context(browser)
+    page = open_console(ctx, server, username="petugas2", password=STAFF_PASSWORD)
+    page.locator(".tab[data-tab=quick]").click()
+    options = page.locator("#quick-service option")
+    before = options.count()
+    with server.client(server.login()) as c:
+        r = c.post(
+            "/admin/services",
+            json={"code": "peta", "prefix": "M", "name_id": "Layanan Peta", "name_en": "Maps"},
+        )
+        assert r.status_code == 201, r.text
+        c.put("/admin/office", json={"name": "BPS Kabupaten Belitung Timur (PST)"})
+    expect(options).to_have_count(before + 1)
+    expect(page.locator("#quick-service")).to_contain_text("M · Layanan Peta")
+    expect(page.locator("#unit-name")).to_have_text("BPS Kabupaten Belitung Timur (PST)")
+    with server.client(server.login()) as c:
+        c.put("/admin/office", json={"name": "BPS Kabupaten Belitung Timur"})
     ctx.close()

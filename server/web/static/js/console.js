@@ -218,7 +218,19 @@ class Console {
 
   onEvent(type, data) {
     if (type === "device.alert") return this.addAlert(data);
+    if (type === "services.updated" || type === "unit.updated") this.reloadOffice();
     this.scheduleRefresh();
+  }
+
+  // An admin changed the office or its services: pick it up without a reload.
+  async reloadOffice() {
+    try {
+      const [unit, services] = await Promise.all([this.api.get("/unit"), this.api.get("/services")]);
+      this.unit = unit;
+      this.services = services.filter((s) => s.active !== false);
+      $("unit-name").textContent = unit.name;
+      if (!$("tab-quick").hidden) this.quick.show();
+    } catch { /* the next refresh shows the connection state */ }
   }
 
   onLive(online, reconnected) {
