@@ -13,12 +13,14 @@ import argparse
 import sys
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from printers.errors import PrinterError
-from printers.printer import open_printer
 from printers.profiles import PAPER_PRESETS
-from printers.ticket import TicketContent
+
+if TYPE_CHECKING:
+    from printers.ticket import TicketContent
 
 EXIT_OK, EXIT_PRINTER_ERROR = 0, 2
 SAMPLE_URL = "https://loket.example.id/t/CONTOH-R007"
@@ -26,6 +28,8 @@ SAMPLE_URL = "https://loket.example.id/t/CONTOH-R007"
 
 def sample_ticket(language: str = "id") -> TicketContent:
     """A realistic ticket with a real tracking URL, for printer tests."""
+    from printers.ticket import TicketContent  # here: keeps `loket serve` start fast
+
     return TicketContent(
         number="R007",
         service_name="Rekomendasi Kegiatan Statistik",
@@ -42,6 +46,8 @@ def sample_ticket(language: str = "id") -> TicketContent:
 
 
 def _cmd_test(args: argparse.Namespace) -> int:
+    from printers.printer import open_printer
+
     printer = open_printer(args.printer, timeout=args.timeout, paper=args.paper)
     try:
         result = printer.print_ticket(sample_ticket(args.language))
@@ -55,6 +61,8 @@ def _cmd_test(args: argparse.Namespace) -> int:
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
+    from printers.printer import open_printer
+
     printer = open_printer(args.printer, timeout=args.timeout)
     try:
         status = printer.status()

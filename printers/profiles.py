@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from escpos.capabilities import CAPABILITIES, get_profile
-
 from printers.errors import PrinterConfigError
 
 #: paper preset -> python-escpos profile name (384 dots/32 columns, 576 dots/48 columns)
@@ -42,6 +40,8 @@ class PrinterSpec:
 
     def profile(self) -> Any:
         """The python-escpos profile object for this spec."""
+        from escpos.capabilities import get_profile  # its capability database is slow to load
+
         return get_profile(self.profile_name)
 
 
@@ -68,6 +68,10 @@ def _paper_for_mm(mm: Any) -> str:
 @cache
 def resolve_spec(paper: str | None = None, profile: str | None = None) -> PrinterSpec:
     """Build the spec for a paper preset or an explicit python-escpos profile name."""
+    # Loaded here, not at import: the capability database costs a quarter second and
+    # `loket serve` (which registers the printer commands) never prints.
+    from escpos.capabilities import CAPABILITIES, get_profile
+
     if profile:
         if profile not in CAPABILITIES["profiles"]:
             raise PrinterConfigError(f"Unknown printer profile {profile!r}.")

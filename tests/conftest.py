@@ -16,7 +16,9 @@ from urllib.parse import quote
 
 import pytest
 import sqlalchemy as sa
+from argon2 import PasswordHasher
 
+from server.auth import passwords
 from server.config import Settings, normalise_database_url
 from server.db.database import Database, create_db_engine
 from server.db.migrate import upgrade
@@ -24,6 +26,17 @@ from server.db.migrate import upgrade
 POSTGRES_URL = os.environ.get("LOKET_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
 ADMIN_PASSWORD = "admin-password-123"
+
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashing(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cheap argon2 parameters in this process (a hash costs about 60 ms at the
+    real ones, seconds on a busy CI machine). Tests about password hashing
+    itself are marked ``real_password_cost`` and keep the production hasher."""
+    if request.node.get_closest_marker("real_password_cost") is None:
+        monkeypatch.setattr(
+            passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
+        )
 
 
 @pytest.fixture(scope="session")
@@ -40,7 +53,8 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def database_url(
     request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
 ) -> Iterator[str]:
-    """A URL of a freshly migrated database on each configured backend."""
+    """A URL of a freshly migrated database on each configured backend (SQLite:
+    a copy of the template migrated once; PostgreSQL: a new schema, migrated)."""
     if request.param == "sqlite":
         target = tmp_path / "loket.sqlite3"
         shutil.copyfile(sqlite_template, target)
@@ -52,7 +66,11 @@ def database_url(
     with admin.connect() as conn:
         conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
     sep = "&" if "?" in base else "?"
-    yield f"{base}{sep}options={quote(f'-csearch_path={schema}')}"
+    url = f"{base}{sep}options={quote(f'-csearch_path={schema}')}"
+    engine = create_db_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    yield url
     with admin.connect() as conn:
         conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
     admin.dispose()
@@ -72,8 +90,6 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
 
 @pytest.fixture
 def db(settings: Settings) -> Iterator[Database]:
-    engine = create_db_engine(settings.sqlalchemy_url)
-    upgrade(engine)
-    database = Database(engine)
+    database = Database(create_db_engine(settings.sqlalchemy_url))
     yield database
     database.dispose()

@@ -8,7 +8,7 @@ from sqlalchemy.engine import Connection, RowMapping
 
 from server.config import Settings
 from server.i18n import normalise_language
-from server.store import tickets, units
+from server.store import queue_reads, units
 from server.store.common import as_aware
 
 
@@ -17,9 +17,19 @@ def tracking_url(settings: Settings, token: str) -> str:
 
 
 def ticket_out(
-    conn: Connection, row: RowMapping, settings: Settings, *, with_token: bool = True
+    conn: Connection,
+    row: RowMapping,
+    settings: Settings,
+    *,
+    with_token: bool = True,
+    position: queue_reads.Position | None = None,
 ) -> dict[str, Any]:
-    ahead = tickets.people_ahead(conn, row)
+    """The API view of a ticket; ``position`` when already read (issuing reads it first)."""
+    if position is None:
+        ahead = queue_reads.people_ahead(conn, row)
+        wait = queue_reads.estimated_wait(conn, row, ahead=ahead)
+    else:
+        ahead, wait = position.people_ahead, position.estimated_wait_minutes
     return {
         "id": row["id"],
         "number": row["number"],
@@ -35,7 +45,7 @@ def ticket_out(
         "tracking_token": row["tracking_token"] if with_token else None,
         "tracking_url": tracking_url(settings, row["tracking_token"]) if with_token else None,
         "people_ahead": ahead,
-        "estimated_wait_minutes": tickets.estimated_wait(conn, row, ahead=ahead),
+        "estimated_wait_minutes": wait,
         "visit_id": row["visit_id"],
     }
 
@@ -55,7 +65,7 @@ def tracking_view(
     conn: Connection, *, token: str, settings: Settings, lang: str | None
 ) -> dict[str, Any] | None:
     """What a visitor may see of their ticket (number, service, state, wait); None if unknown."""
-    row = tickets.get_by_tracking_token(conn, token=token[:64])
+    row = queue_reads.get_by_tracking_token(conn, token=token[:64])
     if row is None:
         return None
     service = units.get_service(conn, unit_id=row["unit_id"], service_id=row["service_id"])

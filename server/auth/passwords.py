@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 10
-# A fixed hash to verify against when the user does not exist, so a missing
-# account takes as long as a wrong password (no user enumeration by timing).
-_DUMMY_HASH = _hasher.hash("loket-dummy-password")
+
+
+@cache
+def _dummy_hash() -> str:
+    """A fixed hash to verify against when the user does not exist, so a missing
+    account takes as long as a wrong password (no user enumeration by timing).
+    Computed on first use, not at import: it costs a tenth of a second of start-up."""
+    return _hasher.hash("loket-dummy-password")
 
 
 def hash_password(password: str) -> str:
@@ -20,6 +27,8 @@ def hash_password(password: str) -> str:
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return (
+            _hasher.verify(password_hash or _dummy_hash(), password) and password_hash is not None
+        )
     except (VerificationError, InvalidHashError):
         return False

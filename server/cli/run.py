@@ -10,17 +10,17 @@ import socket
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import uvicorn
-
-from kiosk.cli import add_kiosk_arguments, run_kiosk, settings_from_args
-from kiosk.settings import KioskSettings
-from server.api.app import create_app
-from server.bootstrap import init_unit
+from kiosk.cli import add_kiosk_arguments
 from server.cli.common import fail, open_database
 from server.config import InsecureSettingsError, Settings, get_settings
-from server.db.database import Database
-from server.store import accounts
+
+if TYPE_CHECKING:
+    from server.db.database import Database
+
+# The kiosk (Kivy), the web app and uvicorn are imported by the command that runs
+# them, so `loket serve` loads no kiosk code and `loket kiosk` no server code.
 
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -41,6 +41,8 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 
 
 def cmd_kiosk(args: argparse.Namespace) -> int:
+    from kiosk.cli import run_kiosk, settings_from_args
+
     settings = settings_from_args(args)
     if not settings.device_token:
         return fail(
@@ -52,6 +54,10 @@ def cmd_kiosk(args: argparse.Namespace) -> int:
 
 
 def serve(settings: Settings, *, host: str, port: int) -> None:
+    import uvicorn
+
+    from server.api.app import create_app
+
     open_database(settings).dispose()  # migrate before accepting requests
     app = create_app(settings)
     # Live event streams never end by themselves: give them 2 s to close on Ctrl+C.
@@ -87,6 +93,8 @@ def _wait_for_port(port: int, timeout: float = 15.0) -> bool:
 
 def _new_demo_password(db: Database, username: str) -> str | None:
     """A second demo run cannot show the first run's password: set and print a new one."""
+    from server.store import accounts
+
     password = secrets.token_urlsafe(12)
     with db.write() as conn:
         user = accounts.find_user(conn, username=username)
@@ -113,6 +121,11 @@ def _quiet_demo_logs() -> None:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     _quiet_demo_logs()
+    from kiosk.cli import run_kiosk
+    from kiosk.settings import KioskSettings
+    from server.bootstrap import init_unit
+    from server.store import accounts
+
     data_dir: Path = args.data_dir
     data_dir.mkdir(parents=True, exist_ok=True)
     settings = Settings(

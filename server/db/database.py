@@ -5,6 +5,11 @@
 rules such as "call the next ticket" are atomic on both. SQLite runs in WAL mode
 with ``synchronous=FULL``: a commit that returned is on disk.
 
+``await Database.run_write(fn)`` is the same write transaction for async code:
+on SQLite ``fn`` runs on the group-commit writer thread (no worker-thread hop),
+on PostgreSQL in a worker thread; either way the result comes back only after
+the commit.
+
 Code that changes the queue calls :func:`mark_changed` on the connection; after
 the commit the database wakes this process's event listeners and, on
 PostgreSQL, every other server process through ``NOTIFY``.
@@ -14,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -22,6 +27,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from server.db.group_commit import GroupCommitWriter
 
+T = TypeVar("T")
 NOTIFY_CHANNEL = "loket_events"
 _CHANGED_KEY = "loket_changed_units"
 
@@ -99,6 +105,22 @@ class Database:
                         {"channel": NOTIFY_CHANNEL, "payload": str(unit_id)},
                     )
             self._notify(conn)
+
+    async def run_write(self, fn: Callable[[Connection], T]) -> T:
+        """Run ``fn(conn)`` in a write transaction from async code; its result after commit.
+
+        ``fn`` must not await or block on anything but the database: on SQLite it runs
+        on the one writer thread, inside the current group-commit batch.
+        """
+        if self._writer is not None:
+            return await self._writer.call(fn)
+        from anyio import to_thread
+
+        return await to_thread.run_sync(self._write_with, fn)
+
+    def _write_with(self, fn: Callable[[Connection], T]) -> T:
+        with self.write() as conn:
+            return fn(conn)
 
     @contextmanager
     def read(self) -> Iterator[Connection]:

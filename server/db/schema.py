@@ -149,6 +149,8 @@ tickets = sa.Table(
     # call-next walks one lane in arrival order: WHERE unit, status, priority ORDER BY queued_at
     sa.Index("ix_tickets_lane", "unit_id", "status", "priority", "queued_at", "id"),
     sa.Index("ix_tickets_unit_day", "unit_id", "day"),
+    # the wait estimate reads one service's latest finished tickets (flat with history)
+    sa.Index("ix_tickets_service_finished", "service_id", "status", "finished_at"),
 )
 
 ticket_transitions = sa.Table(

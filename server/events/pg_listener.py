@@ -9,8 +9,6 @@ from __future__ import annotations
 import logging
 import threading
 
-import psycopg
-
 from server.db.database import NOTIFY_CHANNEL
 from server.events.notifier import Notifier
 
@@ -32,6 +30,8 @@ class PostgresListener:
         self._thread.join(timeout=3)
 
     def _run(self) -> None:
+        import psycopg  # only PostgreSQL servers pay for importing the driver
+
         while not self._stop.is_set():
             try:
                 with psycopg.connect(self.dsn, autocommit=True) as conn:

@@ -1,4 +1,8 @@
-"""Ticket storage: issuing, calling and every later transition.
+"""Ticket state changes: issuing, calling and every later transition.
+
+Reads that change nothing (where a ticket stands, the wait estimate, the queue
+at a glance) live in :mod:`server.store.queue_reads`; event names come from
+:mod:`server.domain.events` and the local day from :mod:`server.domain.clock`.
 
 Each function runs inside the caller's write transaction (``Database.write()``),
 applies the pure rules of :mod:`server.domain.queue`, records who did what in
@@ -11,16 +15,15 @@ can never call the same ticket.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
 from server.auth.tokens import new_tracking_token
 from server.db.schema import (
-    counter_services,
     counters,
     services,
     ticket_transitions,
@@ -29,21 +32,13 @@ from server.db.schema import (
 from server.db.schema import (
     units as units_table,
 )
+from server.domain import events as event_names
 from server.domain import queue
+from server.domain.clock import local_day as local_day  # callers not yet on domain.clock
 from server.domain.queue import Action, FairnessRule, Status
-from server.domain.wait import MIN_SAMPLES, estimate_wait_minutes, typical_service_minutes
 from server.errors import Conflict, IllegalTransition, InvalidInput, NotFound
-from server.store import events, units
-from server.store.common import Actor, as_aware, first_row, get_in_unit, utcnow
-
-RECENT_DURATIONS = 20
-DEFAULT_SERVICE_MINUTES = 7.0
-
-
-def local_day(now: datetime, timezone: str) -> date:
-    """The unit's calendar day at ``now`` (numbers reset when it changes)."""
-    return now.astimezone(ZoneInfo(timezone)).date()
-
+from server.store import events, queue_reads, units
+from server.store.common import Actor, first_row, get_in_unit, utcnow
 
 # One statement for SQLite and PostgreSQL (SQLAlchemy does not cache its ON CONFLICT
 # constructs, and this runs for every ticket).
@@ -87,10 +82,55 @@ def issue_ticket(
     now: datetime | None = None,
 ) -> tuple[RowMapping, bool]:
     """Issue a ticket; returns ``(ticket, created)``. A repeated request id returns the first."""
+    issued = issue(
+        conn,
+        unit_id=unit_id,
+        service_id=service_id,
+        actor=actor,
+        priority=priority,
+        priority_reason=priority_reason,
+        visit_id=visit_id,
+        client_request_id=client_request_id,
+        now=now,
+        with_position=False,
+    )
+    return issued.ticket, issued.created
+
+
+@dataclass(frozen=True)
+class Issued:
+    """A new (or retried) ticket and, when asked for, where it stood when issued."""
+
+    ticket: RowMapping
+    created: bool
+    position: queue_reads.Position | None = None
+
+
+def issue(
+    conn: Connection,
+    *,
+    unit_id: int,
+    service_id: int,
+    actor: Actor,
+    priority: bool = False,
+    priority_reason: str | None = None,
+    visit_id: int | None = None,
+    client_request_id: str | None = None,
+    now: datetime | None = None,
+    with_position: bool = True,
+) -> Issued:
+    """Issue a ticket and read where it stands (people ahead, wait) in the same transaction.
+
+    The position is read *before* the number is taken: on PostgreSQL the upsert on
+    the per-service daily number row locks that row until commit, so every other
+    kiosk issuing for the same service waits exactly as long as this transaction
+    runs after it. Taking the number last keeps that to three inserts.
+    A repeated request id returns the first ticket with no position (``created`` False).
+    """
     if client_request_id:
         existing = find_by_request(conn, unit_id=unit_id, client_request_id=client_request_id)
         if existing is not None:
-            return existing, False
+            return Issued(existing, False)
     if priority_reason is not None and priority_reason not in queue.PRIORITY_REASONS:
         raise InvalidInput(
             f"priority_reason must be one of {', '.join(queue.PRIORITY_REASONS)}.",
@@ -106,6 +146,14 @@ def issue_ticket(
     if not service["active"]:
         raise Conflict(f"Service {service['code']} is not open today.", code="service_inactive")
     moment = now or utcnow()
+    flagged = bool(priority or priority_reason)
+    position = (
+        queue_reads.position_of_new_ticket(
+            conn, unit_id=unit_id, service_id=service_id, priority=flagged, now=moment
+        )
+        if with_position
+        else None
+    )
     day = local_day(moment, service["timezone"])
     seq = int(conn.execute(_SEQ_UPSERT, {"service_id": service_id, "day": day}).scalar_one())
     values = {
@@ -116,7 +164,7 @@ def issue_ticket(
         "seq": seq,
         "number": queue.format_number(service["prefix"], seq),
         "status": Status.WAITING.value,
-        "priority": bool(priority or priority_reason),
+        "priority": flagged,
         "priority_reason": priority_reason,
         "visit_id": visit_id,
         "client_request_id": client_request_id,
@@ -137,18 +185,14 @@ def issue_ticket(
         counter_id=None,
         at=moment,
     )
-    _emit(conn, ticket, "ticket.issued", counter=None)
-    return ticket, True
+    _emit(conn, ticket, event_names.TICKET_ISSUED, counter=None)
+    return Issued(ticket, True, position)
 
 
 def get_ticket(conn: Connection, *, unit_id: int, ticket_id: int) -> RowMapping:
     return get_in_unit(
         conn, tickets, unit_id=unit_id, row_id=ticket_id, what="Ticket", code="unknown_ticket"
     )
-
-
-def get_by_tracking_token(conn: Connection, *, token: str) -> RowMapping | None:
-    return first_row(conn, tickets, tracking_token=token)
 
 
 def _waiting_head_query(priority: bool, skip_locked: bool) -> sa.Select[Any]:
@@ -256,18 +300,18 @@ def call_next(
         counter_id=counter_id,
         at=now,
     )
-    _emit(conn, ticket, "ticket.called", counter=counter)
+    _emit(conn, ticket, event_names.TICKET_CALLED, counter=counter)
     return ticket
 
 
 _EVENT_FOR = {
-    Action.RECALL: "ticket.recalled",
-    Action.START: "ticket.started",
-    Action.FINISH: "ticket.finished",
-    Action.NO_SHOW: "ticket.no_show",
-    Action.REQUEUE: "ticket.requeued",
-    Action.CANCEL: "ticket.cancelled",
-    Action.TRANSFER: "ticket.transferred",
+    Action.RECALL: event_names.TICKET_RECALLED,
+    Action.START: event_names.TICKET_STARTED,
+    Action.FINISH: event_names.TICKET_FINISHED,
+    Action.NO_SHOW: event_names.TICKET_NO_SHOW,
+    Action.REQUEUE: event_names.TICKET_REQUEUED,
+    Action.CANCEL: event_names.TICKET_CANCELLED,
+    Action.TRANSFER: event_names.TICKET_TRANSFERRED,
 }
 
 
@@ -390,7 +434,7 @@ def transfer(
         note=note,
     )
     updated = get_ticket(conn, unit_id=unit_id, ticket_id=ticket_id)
-    _emit(conn, updated, "ticket.transferred", counter=_counter_row(conn, counter_id))
+    _emit(conn, updated, event_names.TICKET_TRANSFERRED, counter=_counter_row(conn, counter_id))
     return updated
 
 
@@ -463,129 +507,3 @@ def _emit(conn: Connection, ticket: RowMapping, type: str, *, counter: RowMappin
         "at": utcnow().isoformat(),
     }
     events.emit(conn, unit_id=ticket["unit_id"], type=type, payload=payload)
-
-
-def _people_ahead_query(priority: bool) -> sa.Select[tuple[int]]:
-    earlier = sa.or_(
-        tickets.c.queued_at < sa.bindparam("queued_at"),
-        sa.and_(
-            tickets.c.queued_at == sa.bindparam("queued_at"), tickets.c.id < sa.bindparam("id")
-        ),
-    )
-    ahead = (
-        sa.and_(tickets.c.priority.is_(True), earlier)
-        if priority
-        else sa.or_(tickets.c.priority.is_(True), earlier)
-    )
-    return sa.select(sa.func.count()).where(
-        tickets.c.unit_id == sa.bindparam("unit_id"),
-        tickets.c.service_id == sa.bindparam("service_id"),
-        tickets.c.status == Status.WAITING.value,
-        tickets.c.id != sa.bindparam("id"),
-        ahead,
-    )
-
-
-_PEOPLE_AHEAD = {True: _people_ahead_query(True), False: _people_ahead_query(False)}
-_RECENT_DURATIONS = (
-    sa.select(tickets.c.started_at, tickets.c.finished_at)
-    .where(
-        tickets.c.service_id == sa.bindparam("service_id"),
-        tickets.c.status == Status.DONE.value,
-        tickets.c.started_at.is_not(None),
-    )
-    .order_by(tickets.c.finished_at.desc())
-    .limit(RECENT_DURATIONS)
-)
-_OPEN_COUNTERS = (
-    sa.select(sa.func.count())
-    .select_from(counters.join(counter_services, counter_services.c.counter_id == counters.c.id))
-    .where(
-        counter_services.c.service_id == sa.bindparam("service_id"), counters.c.paused.is_(False)
-    )
-)
-
-
-def people_ahead(conn: Connection, ticket: RowMapping) -> int:
-    """Waiting tickets of the same service that will be called before this one."""
-    if ticket["status"] != Status.WAITING.value:
-        return 0
-    params = {
-        "queued_at": ticket["queued_at"],
-        "id": ticket["id"],
-        "unit_id": ticket["unit_id"],
-        "service_id": ticket["service_id"],
-    }
-    return int(conn.execute(_PEOPLE_AHEAD[bool(ticket["priority"])], params).scalar_one())
-
-
-def estimated_wait(conn: Connection, ticket: RowMapping, *, ahead: int) -> int:
-    """Minutes until the ticket is likely called, from recent service times."""
-    if ahead == 0:
-        return 0
-    service = {"service_id": ticket["service_id"]}
-    minutes = [
-        (finished - started).total_seconds() / 60
-        for started, finished in (
-            (as_aware(s), as_aware(f)) for s, f in conn.execute(_RECENT_DURATIONS, service).all()
-        )
-        if started is not None and finished is not None
-    ]
-    default = DEFAULT_SERVICE_MINUTES
-    if len(minutes) < MIN_SAMPLES:
-        settings = units.unit_settings(units.get_unit(conn, unit_id=ticket["unit_id"]))
-        default = float(settings["default_service_minutes"])
-    typical = typical_service_minutes(minutes, default)
-    open_counters = int(conn.execute(_OPEN_COUNTERS, service).scalar_one())
-    return estimate_wait_minutes(
-        people_ahead=ahead, service_minutes=typical, open_counters=open_counters
-    )
-
-
-def waiting_tickets(conn: Connection, *, unit_id: int) -> list[RowMapping]:
-    query = (
-        sa.select(tickets)
-        .where(tickets.c.unit_id == unit_id, tickets.c.status == Status.WAITING.value)
-        .order_by(tickets.c.priority.desc(), tickets.c.queued_at, tickets.c.id)
-    )
-    return list(conn.execute(query).mappings())
-
-
-def active_tickets_by_counter(conn: Connection, *, unit_id: int) -> dict[int, RowMapping]:
-    """The ticket each counter holds now (called or being served)."""
-    query = (
-        sa.select(tickets)
-        .where(
-            tickets.c.unit_id == unit_id,
-            tickets.c.status.in_([Status.CALLED.value, Status.SERVING.value]),
-            tickets.c.counter_id.is_not(None),
-        )
-        .order_by(tickets.c.called_at)
-    )
-    return {row["counter_id"]: row for row in conn.execute(query).mappings()}
-
-
-def recent_calls(conn: Connection, *, unit_id: int, day: date, limit: int = 6) -> list[RowMapping]:
-    """The last calls (and recalls) of the unit's day, newest first."""
-    query = (
-        sa.select(
-            tickets.c.number,
-            tickets.c.service_id,
-            ticket_transitions.c.at.label("called_at"),
-            counters.c.number.label("counter_number"),
-            counters.c.name.label("counter_name"),
-        )
-        .select_from(
-            ticket_transitions.join(tickets, tickets.c.id == ticket_transitions.c.ticket_id).join(
-                counters, counters.c.id == ticket_transitions.c.counter_id
-            )
-        )
-        .where(
-            tickets.c.unit_id == unit_id,
-            tickets.c.day == day,
-            ticket_transitions.c.action.in_([Action.CALL.value, Action.RECALL.value]),
-        )
-        .order_by(ticket_transitions.c.id.desc())
-        .limit(limit)
-    )
-    return list(conn.execute(query).mappings())

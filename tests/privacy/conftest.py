@@ -6,9 +6,7 @@ import uuid
 from typing import Any
 
 import pytest
-from argon2 import PasswordHasher
 
-from server.auth import passwords
 from tests.server.conftest import *  # noqa: F403
 from tests.server.conftest import Unit
 
@@ -54,14 +52,6 @@ def registration_body(
     }
     body.update(overrides)
     return body
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Cheap argon2 parameters: these tests are about personal data, not passwords."""
-    monkeypatch.setattr(
-        passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
-    )
 
 
 @pytest.fixture

@@ -44,24 +44,15 @@ def chromium_args(autoplay_policy: str) -> list[str]:
     return [*CHROMIUM_ARGS, f"--autoplay-policy={autoplay_policy}"]
 
 
-def _launch(playwright_instance: object, autoplay_policy: str) -> Iterator[object]:
+@pytest.fixture(scope="session")
+def browser(playwright_instance: object) -> Iterator[object]:
+    """Chromium as a board in kiosk mode would run it: autoplay allowed.
+    Tests of the refused-autoplay path use ``pages.new_strict_context``."""
     b = playwright_instance.chromium.launch(  # type: ignore[attr-defined]
-        executable_path=CHROMIUM, args=chromium_args(autoplay_policy)
+        executable_path=CHROMIUM, args=chromium_args("no-user-gesture-required")
     )
     yield b
     b.close()
-
-
-@pytest.fixture(scope="session")
-def browser(playwright_instance: object) -> Iterator[object]:
-    """Chromium as a board in kiosk mode would run it: autoplay allowed."""
-    yield from _launch(playwright_instance, "no-user-gesture-required")
-
-
-@pytest.fixture(scope="session")
-def strict_browser(playwright_instance: object) -> Iterator[object]:
-    """Chromium with the default autoplay rule (sound needs a touch first)."""
-    yield from _launch(playwright_instance, "document-user-activation-required")
 
 
 @pytest.fixture(scope="session")

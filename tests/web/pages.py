@@ -13,6 +13,49 @@ def new_context(browser: Any) -> Any:
     return browser.new_context(bypass_csp=True)
 
 
+# Chromium builds differ in whether ``--autoplay-policy`` still blocks sound
+# in headless mode (156.0.8078.114 lets it play). A board must be tested
+# against a browser that refuses, so the refusal is made deterministic: until
+# the page has had a real user gesture, every ``play()`` rejects exactly as a
+# browser's autoplay policy does (``NotAllowedError``).
+REFUSE_AUTOPLAY_UNTIL_GESTURE = """
+(() => {
+  const realPlay = HTMLMediaElement.prototype.play;
+  HTMLMediaElement.prototype.play = function (...args) {
+    if (!navigator.userActivation.hasBeenActive) {
+      return Promise.reject(new DOMException(
+        "play() failed because the user didn't interact with the document first.",
+        "NotAllowedError"));
+    }
+    return realPlay.apply(this, args);
+  };
+})();
+"""
+
+
+def new_strict_context(browser: Any) -> Any:
+    """A fresh profile whose pages refuse to play sound before a user gesture."""
+    context = new_context(browser)
+    context.add_init_script(REFUSE_AUTOPLAY_UNTIL_GESTURE)
+    return context
+
+
+def wait_board_waiting(page: Any, expected: dict[str, int], timeout: float = 10_000) -> None:
+    """Wait until the board's waiting counts per service prefix equal ``expected``."""
+    page.wait_for_function(
+        """want => {
+          const got = {};
+          for (const s of document.querySelectorAll('#waiting-services .svc')) {
+            got[s.querySelector('.svc-prefix').textContent] =
+              Number(s.querySelector('.svc-count').textContent);
+          }
+          return JSON.stringify(got) === JSON.stringify(want);
+        }""",
+        arg=expected,
+        timeout=timeout,
+    )
+
+
 def open_board(context: Any, server: WebServer, *, size: tuple[int, int] = (1920, 1080)) -> Any:
     page = context.new_page()
     page.set_viewport_size({"width": size[0], "height": size[1]})

@@ -57,7 +57,7 @@ def test_serve_a_visitor_with_keyboard_shortcuts(
 
     press(page, "n")
     wait_current(page, number)
-    assert page.locator("#current-status").inner_text() == "Dipanggil"
+    expect(page.locator("#current-status")).to_have_text("Dipanggil")
     assert page.locator("[data-action=start]").is_enabled()
     assert page.locator("[data-action=finish]").is_disabled()
 
@@ -173,17 +173,17 @@ def test_printer_alert_and_device_health(server: WebServer, browser: Any, artifa
         )
         assert r.status_code == 204
     alert = page.locator("#alerts .alert")
-    alert.wait_for()
-    assert "Kios lobi" in alert.inner_text() and "kertas habis" in alert.inner_text()
+    expect(alert).to_contain_text("Kios lobi")
+    expect(alert).to_contain_text("kertas habis")
     page.get_by_role("tab", name="Perangkat").click()
     rows = page.locator("#devices-body tr")
     page.wait_for_function("document.querySelectorAll('#devices-body tr[data-device]').length >= 2")
     by_name = {row.locator("td").nth(0).inner_text(): row for row in rows.all()}
     kiosk = by_name["Kios lobi"]
-    assert kiosk.locator("td").nth(1).inner_text() == "Kios"
-    assert "Daring" in kiosk.locator("td").nth(2).inner_text()
-    assert "kertas habis" in kiosk.locator("td").nth(4).inner_text()
-    assert "Daring" in by_name["Papan lobi"].locator("td").nth(2).inner_text()
+    expect(kiosk.locator("td").nth(1)).to_have_text("Kios")
+    expect(kiosk.locator("td").nth(2)).to_contain_text("Daring")
+    expect(kiosk.locator("td").nth(4)).to_contain_text("kertas habis")
+    expect(by_name["Papan lobi"].locator("td").nth(2)).to_contain_text("Daring")
     page.screenshot(path=str(artifacts / "console-devices.png"))
     board.context.close()
 

@@ -42,6 +42,7 @@ from server.api.schemas.admin import (
     StaffPatch,
 )
 from server.domain import admin as rules
+from server.domain import events as event_names
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.exports.visitor_pdf import render_visitor_pdf
 from server.i18n import normalise_language
@@ -197,7 +198,7 @@ def update_office(body: OfficeIn, principal: Admin, db: DbDep) -> OfficeOut:
         unit = units.update_unit(conn, unit_id=principal.unit_id, columns=columns, settings=extra)
         changed = sorted([*columns, *extra])
         _audit(conn, principal, "admin.office.update", {"fields": changed})
-        _emit(conn, principal.unit_id, "unit.updated", {"fields": changed})
+        _emit(conn, principal.unit_id, event_names.UNIT_UPDATED, {"fields": changed})
         return _office_out(unit)
 
 
@@ -256,7 +257,7 @@ def create_service(body: ServiceIn, principal: Admin, db: DbDep) -> AdminService
             )
         row = units.get_service(conn, unit_id=principal.unit_id, service_id=service_id)
         _audit(conn, principal, "admin.service.create", {"service_id": service_id, "code": code})
-        _emit(conn, principal.unit_id, "services.updated", {"service_id": service_id})
+        _emit(conn, principal.unit_id, event_names.SERVICES_UPDATED, {"service_id": service_id})
         return _service_out(row)
 
 
@@ -277,7 +278,7 @@ def update_service(
             conn, principal, "admin.service.update",
             {"service_id": service_id, "fields": sorted(changes)},
         )  # fmt: skip
-        _emit(conn, principal.unit_id, "services.updated", {"service_id": service_id})
+        _emit(conn, principal.unit_id, event_names.SERVICES_UPDATED, {"service_id": service_id})
         return _service_out(row)
 
 
@@ -298,7 +299,7 @@ def _counter_event(conn: Connection, unit_id: int, out: AdminCounterOut) -> None
     events.emit(
         conn,
         unit_id=unit_id,
-        type="counter.updated",
+        type=event_names.COUNTER_UPDATED,
         payload={
             "ticket": None,
             "counter": {"id": out.id, "number": out.number, "name": out.name},

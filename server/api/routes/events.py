@@ -10,6 +10,8 @@ from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from server.api.deps import AnyPrincipal, DbDep, SettingsDep
+from server.api.schemas.events import EventTypesOut
+from server.domain import events as event_names
 from server.store import events
 
 router = APIRouter(tags=["events"])
@@ -20,6 +22,12 @@ def _parse_last_id(request: Request) -> int | None:
     if raw is None or not raw.strip().isdigit():
         return None
     return int(raw.strip())
+
+
+@router.get("/events/types", response_model=EventTypesOut)
+async def event_types() -> EventTypesOut:
+    """Public: the names the stream sends, so the browser keeps no copy of its own."""
+    return EventTypesOut(types=list(event_names.ALL))
 
 
 @router.get(

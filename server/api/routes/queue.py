@@ -9,8 +9,9 @@ from fastapi import APIRouter
 from server.api.deps import AnyPrincipal, DbDep, SettingsDep
 from server.api.schemas import TrackOut
 from server.api.views import ticket_out, tracking_view
+from server.domain.clock import local_day
 from server.errors import NotFound
-from server.store import tickets, units
+from server.store import queue_reads, units
 from server.store.common import as_aware, utcnow
 
 router = APIRouter(tags=["queue"])
@@ -21,8 +22,8 @@ def get_queue(principal: AnyPrincipal, db: DbDep, settings: SettingsDep) -> dict
     with_token = principal.device_kind != "board"
     with db.read() as conn:
         services = units.list_services(conn, unit_id=principal.unit_id)
-        waiting = tickets.waiting_tickets(conn, unit_id=principal.unit_id)
-        held = tickets.active_tickets_by_counter(conn, unit_id=principal.unit_id)
+        waiting = queue_reads.waiting_tickets(conn, unit_id=principal.unit_id)
+        held = queue_reads.active_tickets_by_counter(conn, unit_id=principal.unit_id)
         by_service: dict[int, list[dict[str, Any]]] = {s["id"]: [] for s in services}
         for row in waiting:
             by_service.setdefault(row["service_id"], []).append(
@@ -42,8 +43,8 @@ def get_queue(principal: AnyPrincipal, db: DbDep, settings: SettingsDep) -> dict
             for c in units.list_counters(conn, unit_id=principal.unit_id)
         ]
         unit = units.get_unit(conn, unit_id=principal.unit_id)
-        today = tickets.local_day(utcnow(), unit["timezone"])
-        calls = tickets.recent_calls(conn, unit_id=principal.unit_id, day=today)
+        today = local_day(utcnow(), unit["timezone"])
+        calls = queue_reads.recent_calls(conn, unit_id=principal.unit_id, day=today)
     return {
         "services": [
             {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Response
+from sqlalchemy.engine import Connection
 
 from server.api.deps import AnyPrincipal, DbDep, KioskOrStaff, SettingsDep, StaffUser, actor_of
 from server.api.schemas import ActionIn, PathId, TicketIn, TicketOut, TransferIn
@@ -22,21 +23,26 @@ router = APIRouter(tags=["tickets"])
     response_model=TicketOut,
     responses={200: {"description": "A retry: the ticket issued for this request id"}},
 )
-def issue(
+async def issue(
     body: TicketIn, principal: KioskOrStaff, db: DbDep, settings: SettingsDep, response: Response
 ) -> dict[str, Any]:
-    with db.write() as conn:
-        row, created = tickets.issue_ticket(
+    actor = actor_of(principal)
+
+    def work(conn: Connection) -> tuple[dict[str, Any], bool]:
+        issued = tickets.issue(
             conn,
             unit_id=principal.unit_id,
             service_id=body.service_id,
-            actor=actor_of(principal),
+            actor=actor,
             priority=body.priority,
             priority_reason=body.priority_reason,
             visit_id=body.visit_id,
             client_request_id=body.client_request_id,
         )
-        out = ticket_out(conn, row, settings)
+        return ticket_out(conn, issued.ticket, settings, position=issued.position), issued.created
+
+    # The hot path: one write transaction, joined to the current group-commit batch.
+    out, created = await db.run_write(work)
     if not created:
         response.status_code = 200
     return out
@@ -58,14 +64,17 @@ def get_ticket(
     response_model=TicketOut,
     responses={204: {"description": "Nobody waits for this counter's services"}},
 )
-def call_next(counter_id: PathId, principal: StaffUser, db: DbDep, settings: SettingsDep) -> Any:
-    with db.write() as conn:
-        row = tickets.call_next(
-            conn, unit_id=principal.unit_id, counter_id=counter_id, actor=actor_of(principal)
-        )
-        if row is None:
-            return Response(status_code=204)
-        return ticket_out(conn, row, settings)
+async def call_next(
+    counter_id: PathId, principal: StaffUser, db: DbDep, settings: SettingsDep
+) -> Any:
+    actor = actor_of(principal)
+
+    def work(conn: Connection) -> dict[str, Any] | None:
+        row = tickets.call_next(conn, unit_id=principal.unit_id, counter_id=counter_id, actor=actor)
+        return None if row is None else ticket_out(conn, row, settings)
+
+    out = await db.run_write(work)
+    return Response(status_code=204) if out is None else out
 
 
 def _act(action: Action) -> Any:

@@ -23,10 +23,10 @@ from fastapi.templating import Jinja2Templates
 from server.api.deps import BoardOrStaff, DbDep, SettingsDep, StaffUser
 from server.api.views import tracking_view
 from server.config import Settings
+from server.domain.clock import local_day
 from server.errors import InvalidInput
 from server.i18n import LANGUAGES, catalog, normalise_language, t
 from server.store import units
-from server.store.tickets import local_day
 from server.voice.phrases import PhraseError, call_phrase
 from server.voice.synth import Synthesizer
 from server.web import queries
