@@ -49,6 +49,8 @@ def test_office_update_is_validated_audited_and_announced(
     unit = client.get("/api/v1/unit", headers=staff).json()
     assert unit["name"] == "BPS Kota Bandung"
     assert unit["complaint_channels"] == ["lapor.go.id", "bps3273@bps.go.id"]
+    assert unit["whatsapp"] == "+62 812 0000 3273" and unit["skd_url"].endswith("/3273")
+    assert unit["opening_hours"] == {"mon": "08:00-15:30", "fri": "08:00-16:00"}
     assert "admin.office.update" in _audit_actions(db)
     assert _event_types(db)[-1] == "unit.updated"
 
