@@ -13,6 +13,7 @@ from server import __version__
 from server.api.errors import install_error_handlers
 from server.api.limits import BodySizeLimit
 from server.api.routes import admin, auth, devices, events, health, queue, tickets, unit
+from server.api.routes import ratings as rating_routes
 from server.auth.cache import PrincipalCache
 from server.auth.throttle import LoginThrottle
 from server.config import Settings
@@ -24,6 +25,7 @@ from server.privacy import routes as privacy_routes
 from server.privacy.retention import start_retention_job
 from server.web.pages import admin as admin_pages
 from server.web.pages import queue as queue_pages
+from server.web.pages import ratings as rating_pages
 
 API_PREFIX = "/api/v1"
 
@@ -75,9 +77,11 @@ def create_app(settings: Settings, *, db: Database | None = None) -> FastAPI:
     for module in (auth, unit, tickets, queue, events, devices, health):
         api.include_router(module.router)
     api.include_router(privacy_routes.router)
+    api.include_router(rating_routes.router)
     api.include_router(admin.router)
     app.include_router(api)
     app.include_router(queue_pages.router)
+    app.include_router(rating_pages.router)
     app.include_router(admin_pages.router)
 
     @app.get("/", include_in_schema=False)

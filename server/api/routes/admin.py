@@ -98,7 +98,7 @@ def _office_out(unit: RowMapping) -> OfficeOut:
         timezone=unit["timezone"],
         complaint_channels=list(extra["complaint_channels"]),
         running_text=extra["running_text"],
-        skd_url=extra["skd_url"],
+        skd_url=extra["rating_skd_url"],  # the one SKD link (also set by `loket rating-setup`)
         counter_area=extra["counter_area"],
         opening_hours=dict(extra["opening_hours"]),
         logo=extra["logo"],
@@ -160,7 +160,7 @@ def _office_changes(body: OfficeIn) -> tuple[dict[str, Any], dict[str, Any]]:
             rules.optional_text, body.running_text, what="Running text", max_length=500
         )
     if body.skd_url is not None:
-        extra["skd_url"] = _checked(rules.url, body.skd_url)
+        extra["rating_skd_url"] = _checked(rules.url, body.skd_url)
     if body.counter_area is not None:
         extra["counter_area"] = _checked(
             rules.optional_text, body.counter_area, what="Counter area", max_length=80
