@@ -26,6 +26,7 @@ from kiosk.forms import (
     normalise_value,
 )
 from server.domain.identity import IdentityError, validate_id, validate_nik
+from server.i18n import normalise_language
 
 #: prefill keys the server may return for a returning visitor (never personal data)
 PREFILL_FIELDS = frozenset(
@@ -150,7 +151,7 @@ class Journey:
         self.form, self.services, self.camera_enabled = keep
 
     def set_language(self, language: str) -> None:
-        self.language = "en" if language == "en" else "id"
+        self.language = normalise_language(language)
 
     def load(self, form: GuestbookForm, services: tuple[Service, ...]) -> None:
         """Take the form and services fetched from the server."""

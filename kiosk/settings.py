@@ -18,6 +18,8 @@ import os
 from pathlib import Path
 from typing import Any, Literal, cast
 
+from server.i18n import normalise_language
+
 Orientation = Literal["portrait", "landscape"]
 ENV_PREFIX = "LOKET_KIOSK_"
 
@@ -113,7 +115,7 @@ class KioskSettings:
                 raw = os.environ.get(ENV_PREFIX + name.upper(), default)
             setattr(self, name, _convert(name, raw, default))
         self.server_url = self.server_url.rstrip("/")
-        self.language = "en" if self.language.strip().lower().startswith("en") else "id"
+        self.language = normalise_language(self.language)
         if self.orientation not in SCREEN_SIZES:
             raise SettingsError(f"{ENV_PREFIX}ORIENTATION must be portrait or landscape.")
         self.orientation = cast(Orientation, self.orientation)

@@ -1,8 +1,15 @@
-"""Typed settings for the server, read once from the environment and `.env`.
+"""The server's one typed settings object, read once from the environment and `.env`.
 
 Every setting has the prefix ``LOKET_`` in the environment (``LOKET_DATABASE_URL``,
-``LOKET_SECRET_KEY`` ...). The default secret is refused outside demo mode, so a
-real office can never run on a key that is published in this repository.
+``LOKET_RETENTION_PHOTO_DAYS`` ...). The app receives its :class:`Settings` in
+:func:`server.api.create_app` and hands it to routes through
+``server.api.deps.SettingsDep``; command-line tools call :func:`get_settings`.
+Nothing else reads the environment for server configuration.
+
+There is no server secret: staff sessions and device tokens are random and
+stored only as hashes, and personal data is protected by the key file
+(``key_file``, see docs/privacy.md). ``LOKET_SECRET_KEY``, once demanded but
+used for nothing, is ignored if still set.
 """
 
 from __future__ import annotations
@@ -12,12 +19,6 @@ from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
-
-DEFAULT_SECRET = "insecure-demo-secret-change-me"
-
-
-class InsecureSettingsError(RuntimeError):
-    """The settings are not safe for a real deployment."""
 
 
 class Settings(BaseSettings):
@@ -31,21 +32,38 @@ class Settings(BaseSettings):
     database_url: str = Field(
         default="", description="SQLAlchemy URL; empty means SQLite in data_dir."
     )
-    secret_key: str = DEFAULT_SECRET
     key_file: Path | None = Field(
         default=None, description="Encryption key file; default data_dir/keys.json."
     )
-    demo: bool = False
-    public_base_url: str = "http://127.0.0.1:8000"
-    timezone: str = "Asia/Jakarta"
-    session_hours: int = 12
-    max_body_bytes: int = 256 * 1024
-    login_max_failures: int = 5
-    login_window_seconds: int = 300
-    default_service_minutes: float = 7.0
-    sse_ping_seconds: float = 15.0
-    sse_poll_seconds: float = 1.0
+    public_base_url: str = Field(
+        default="http://127.0.0.1:8000", description="What ticket QR codes point to."
+    )
+    session_hours: int = Field(default=12, ge=1, description="Staff sign-in lifetime.")
+    max_body_bytes: int = Field(default=256 * 1024, ge=1024, description="Largest request body.")
+    login_max_failures: int = Field(default=5, ge=1)
+    login_window_seconds: int = Field(default=300, ge=1)
+    sse_ping_seconds: float = Field(default=15.0, gt=0, description="Keep-alive on idle streams.")
+    sse_poll_seconds: float = Field(
+        default=1.0, gt=0, description="SQLite: how often a stream looks for new events."
+    )
     sqlite_synchronous: str = "FULL"
+
+    # Retention of personal data (docs/privacy.md); the server purges on this schedule.
+    retention_photo_days: int = Field(default=30, ge=0, description="ID photos.")
+    retention_guestbook_days: int = Field(
+        default=730, ge=1, description="A visitor's identity, from their last visit."
+    )
+    retention_audit_days: int = Field(default=1825, ge=30, description="Audit-log rows.")
+    retention_interval_hours: float = Field(
+        default=24.0, gt=0, description="Time between the server's purge runs."
+    )
+    # The kiosk's returning-visitor look-up budget (docs/privacy.md).
+    lookup_device_limit: int = Field(default=20, ge=1, description="Look-ups per device window.")
+    lookup_device_window_seconds: float = Field(default=600.0, gt=0)
+    lookup_identifier_limit: int = Field(
+        default=5, ge=1, description="Look-ups of one NIK or e-mail per identifier window."
+    )
+    lookup_identifier_window_seconds: float = Field(default=600.0, gt=0)
 
     @property
     def sqlalchemy_url(self) -> str:
@@ -56,17 +74,6 @@ class Settings(BaseSettings):
     @property
     def resolved_key_file(self) -> Path:
         return self.key_file or self.data_dir / "keys.json"
-
-    def check_secure(self) -> None:
-        """Refuse to run a non-demo server on the published default secret."""
-        if not self.demo and self.secret_key == DEFAULT_SECRET:
-            raise InsecureSettingsError(
-                "LOKET_SECRET_KEY is the published default. Set a long random value "
-                "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`) "
-                "or run with LOKET_DEMO=1 for a demonstration."
-            )
-        if not self.demo and len(self.secret_key) < 32:
-            raise InsecureSettingsError("LOKET_SECRET_KEY must be at least 32 characters long.")
 
 
 def normalise_database_url(url: str) -> str:

@@ -57,6 +57,14 @@ class TooManyRequests(LoketError):
     status_code = 429
     code = "too_many_requests"
 
+    def __init__(
+        self, message: str, *, retry_after: int | None = None, code: str | None = None, **extra: Any
+    ) -> None:
+        if retry_after is not None:
+            extra["retry_after_seconds"] = retry_after
+        super().__init__(message, code=code, **extra)
+        self.headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
+
 
 class PayloadTooLarge(LoketError):
     status_code = 413

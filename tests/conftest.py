@@ -81,7 +81,6 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
     return Settings(
         data_dir=tmp_path,
         database_url=database_url,
-        secret_key="test-secret-key-that-is-long-enough-0123456789",
         public_base_url="http://loket.test",
         sse_poll_seconds=0.2,
         sse_ping_seconds=1.0,

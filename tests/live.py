@@ -113,7 +113,6 @@ class LiveServer:
     @property
     def settings(self) -> Settings:
         return Settings(
-            demo=True,
             data_dir=self.data_dir,
             public_base_url=self.url,
             sqlite_synchronous="NORMAL",

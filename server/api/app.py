@@ -48,7 +48,7 @@ def create_app(settings: Settings, *, db: Database | None = None) -> FastAPI:
         if database.is_postgres:
             listener = PostgresListener(settings.sqlalchemy_url, notifier)
             listener.start()
-        retention = start_retention_job(_app)
+        retention = start_retention_job(database, settings)
         try:
             yield
         finally:

@@ -25,12 +25,19 @@ def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, **extra}}
 
 
+def error_response(exc: LoketError) -> JSONResponse:
+    """The one rendering of a :class:`LoketError` (handlers and ASGI middleware use it)."""
+    return JSONResponse(
+        error_body(exc.code, exc.message, **exc.extra),
+        status_code=exc.status_code,
+        headers=getattr(exc, "headers", None),
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(LoketError)
     async def loket_error(_request: Request, exc: LoketError) -> JSONResponse:
-        return JSONResponse(
-            error_body(exc.code, exc.message, **exc.extra), status_code=exc.status_code
-        )
+        return error_response(exc)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -43,6 +50,10 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if isinstance(exc.__cause__, LoketError):
+            # FastAPI wraps errors raised while it reads the body (e.g. the body
+            # size limit's PayloadTooLarge) in a generic 400; answer the real one.
+            return error_response(exc.__cause__)
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         return JSONResponse(
             error_body(code, str(exc.detail)),

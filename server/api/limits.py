@@ -1,10 +1,18 @@
-"""ASGI middleware that refuses request bodies above a size limit with a 413."""
+"""ASGI middleware that refuses request bodies above a size limit with a 413.
+
+A declared ``Content-Length`` over the limit is refused before the app runs; a
+body sent without one (chunked) is counted as it is read and the read fails
+with :class:`server.errors.PayloadTooLarge` once it passes the limit. Both
+answers are rendered by :func:`server.api.errors.error_response`, like every
+other error.
+"""
 
 from __future__ import annotations
 
-import json
-
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from server.api.errors import error_response
+from server.errors import PayloadTooLarge
 
 
 class BodySizeLimit:
@@ -12,13 +20,16 @@ class BodySizeLimit:
         self.app = app
         self.max_bytes = max_bytes
 
+    def _error(self) -> PayloadTooLarge:
+        return PayloadTooLarge(f"Request body over {self.max_bytes} bytes.")
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(send)
+            await error_response(self._error())(scope, receive, send)
             return
         received = 0
 
@@ -28,32 +39,7 @@ class BodySizeLimit:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
-                    raise _TooLarge
+                    raise self._error()
             return message
 
-        try:
-            await self.app(scope, limited, send)
-        except _TooLarge:
-            await self._refuse(send)
-
-    async def _refuse(self, send: Send) -> None:
-        body = json.dumps(
-            {
-                "error": {
-                    "code": "payload_too_large",
-                    "message": f"Request body over {self.max_bytes} bytes.",
-                }
-            }
-        )
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [(b"content-type", b"application/json")],
-            }
-        )
-        await send({"type": "http.response.body", "body": body.encode()})
-
-
-class _TooLarge(Exception):
-    pass
+        await self.app(scope, limited, send)

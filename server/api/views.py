@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy.engine import Connection, RowMapping
 
 from server.config import Settings
+from server.domain.queue import RecallRule, Status, allowed_actions
 from server.i18n import normalise_language
 from server.store import queue_reads, units
 from server.store.common import as_aware
@@ -16,6 +17,15 @@ def tracking_url(settings: Settings, token: str) -> str:
     return f"{settings.public_base_url.rstrip('/')}/t/{token}"
 
 
+def recall_rule(unit: RowMapping) -> RecallRule:
+    """The unit's recall limits, which decide a called ticket's allowed actions."""
+    extra = units.unit_settings(unit)
+    return RecallRule(
+        max_recalls=int(extra["max_recalls"]),
+        recalls_before_no_show=int(extra["recalls_before_no_show"]),
+    )
+
+
 def ticket_out(
     conn: Connection,
     row: RowMapping,
@@ -23,13 +33,18 @@ def ticket_out(
     *,
     with_token: bool = True,
     position: queue_reads.Position | None = None,
+    rule: RecallRule | None = None,
 ) -> dict[str, Any]:
-    """The API view of a ticket; ``position`` when already read (issuing reads it first)."""
+    """The API view of a ticket. ``position`` and ``rule``, when the caller already has
+    them (issuing reads the position first; ``GET /queue`` reads both for all tickets
+    at once), save queries."""
     if position is None:
         ahead = queue_reads.people_ahead(conn, row)
-        wait = queue_reads.estimated_wait(conn, row, ahead=ahead)
-    else:
-        ahead, wait = position.people_ahead, position.estimated_wait_minutes
+        position = queue_reads.Position(ahead, queue_reads.estimated_wait(conn, row, ahead=ahead))
+    status = Status(row["status"])
+    if rule is None and status is Status.CALLED:  # only a called ticket's actions need it
+        rule = recall_rule(units.get_unit(conn, unit_id=row["unit_id"]))
+    actions = allowed_actions(status, row["recall_count"], rule or RecallRule())
     return {
         "id": row["id"],
         "number": row["number"],
@@ -44,9 +59,10 @@ def ticket_out(
         "recall_count": row["recall_count"],
         "tracking_token": row["tracking_token"] if with_token else None,
         "tracking_url": tracking_url(settings, row["tracking_token"]) if with_token else None,
-        "people_ahead": ahead,
-        "estimated_wait_minutes": wait,
+        "people_ahead": position.people_ahead,
+        "estimated_wait_minutes": position.estimated_wait_minutes,
         "visit_id": row["visit_id"],
+        "allowed_actions": [action.value for action in actions],
     }
 
 

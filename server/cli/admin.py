@@ -16,8 +16,7 @@ from server.cli.common import fail, open_database
 from server.config import get_settings
 from server.domain.admin import backup_name, backups_to_remove
 from server.errors import LoketError
-from server.privacy import audit
-from server.store import accounts, units
+from server.store import accounts, audit, units
 from server.store.common import Actor, as_aware, utcnow
 
 
@@ -91,9 +90,7 @@ def _unit_id(conn: object, code: str | None) -> int:
         if unit is None:
             raise LoketError(f"No unit with code {code}; run `loket init` first.")
         return int(unit["id"])
-    from server.db.schema import units as units_table
-
-    ids = list(conn.execute(units_table.select().with_only_columns(units_table.c.id)).scalars())
+    ids = units.unit_ids(conn)
     if len(ids) != 1:
         raise LoketError(
             "Give --unit-code: there is not exactly one unit."
@@ -105,7 +102,8 @@ def _unit_id(conn: object, code: str | None) -> int:
 
 def cmd_init(args: argparse.Namespace) -> int:
     try:
-        description = office.office_from(args, demo=get_settings().demo)
+        demo = args.demo or os.environ.get("LOKET_DEMO", "").lower() in ("1", "true", "yes")
+        description = office.office_from(args, demo=demo)
     except LoketError as exc:
         return fail(exc.message)
     db = open_database()

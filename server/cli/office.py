@@ -39,6 +39,11 @@ FLAG_OF = {"code": "--unit-code", "name": "--unit-name"}
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--config", type=Path, help="a TOML or JSON file describing the office")
+    p.add_argument(
+        "--demo",
+        action="store_true",
+        help="with no office details: the demo's example office (also LOKET_DEMO=1)",
+    )
     p.add_argument("--unit-code", help="BPS code of the office, e.g. 3273")
     p.add_argument("--unit-name", help="e.g. 'BPS Kota Bandung'")
     p.add_argument("--address", help="street address printed on tickets")

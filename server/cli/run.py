@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from kiosk.cli import add_kiosk_arguments
 from server.cli.common import fail, open_database
-from server.config import InsecureSettingsError, Settings, get_settings
+from server.config import Settings, get_settings
 
 if TYPE_CHECKING:
     from server.db.database import Database
@@ -73,10 +73,6 @@ def serve(settings: Settings, *, host: str, port: int) -> None:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     settings = get_settings()
-    try:
-        settings.check_secure()
-    except InsecureSettingsError as exc:
-        return fail(str(exc))
     serve(settings, host=args.host, port=args.port)
     return 0
 
@@ -128,9 +124,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     data_dir: Path = args.data_dir
     data_dir.mkdir(parents=True, exist_ok=True)
-    settings = Settings(
-        demo=True, data_dir=data_dir, public_base_url=f"http://127.0.0.1:{args.port}"
-    )
+    settings = Settings(data_dir=data_dir, public_base_url=f"http://127.0.0.1:{args.port}")
     db = open_database(settings)
     result = init_unit(db, admin_password=os.environ.get("LOKET_ADMIN_PASSWORD"))
     admin_password = result.admin_password

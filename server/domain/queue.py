@@ -6,7 +6,9 @@ is tested directly. The store applies these rules inside a transaction.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 
@@ -42,6 +44,9 @@ TRANSITIONS: dict[Action, tuple[frozenset[Status], Status]] = {
     Action.TRANSFER: (frozenset({Status.WAITING, Status.CALLED, Status.SERVING}), Status.WAITING),
     Action.CANCEL: (frozenset({Status.WAITING, Status.CALLED}), Status.CANCELLED),
 }
+
+#: states in which a ticket still stands at its counter
+AT_COUNTER = frozenset({Status.CALLED, Status.SERVING})
 
 PRIORITY_REASONS = ("disability", "elderly", "pregnant", "children", "disaster")
 
@@ -124,3 +129,108 @@ def recall_allowed(recall_count: int, max_recalls: int) -> bool:
 def no_show_allowed(recall_count: int, min_recalls: int) -> bool:
     """A called ticket may be marked no-show only after ``min_recalls`` recalls."""
     return recall_count >= min_recalls
+
+
+#: what staff do to one ticket through ``/tickets/{id}/<action>`` (CALL goes through the
+#: counter's call-next and ISSUE through the kiosk, so neither is a ticket action)
+TICKET_ACTIONS = (
+    Action.RECALL,
+    Action.START,
+    Action.FINISH,
+    Action.NO_SHOW,
+    Action.REQUEUE,
+    Action.TRANSFER,
+    Action.CANCEL,
+)
+
+
+@dataclass(frozen=True)
+class RecallRule:
+    """A unit's recall limits: at most ``max_recalls`` recalls, and at least
+    ``recalls_before_no_show`` recalls before a no-show."""
+
+    max_recalls: int = 3
+    recalls_before_no_show: int = 1
+
+
+def allowed_actions(status: Status, recall_count: int, rule: RecallRule) -> list[Action]:
+    """The ticket actions allowed now, in :data:`TICKET_ACTIONS` order.
+
+    The state machine (:data:`TRANSITIONS`) decides first; a called ticket may
+    then be recalled only below the recall limit and marked no-show only after
+    enough recalls. The API sends this list with every ticket so that screens
+    never keep their own copy of these rules.
+    """
+    allowed = []
+    for action in TICKET_ACTIONS:
+        if status not in TRANSITIONS[action][0]:
+            continue
+        if action is Action.RECALL and not recall_allowed(recall_count, rule.max_recalls):
+            continue
+        if action is Action.NO_SHOW and not no_show_allowed(
+            recall_count, rule.recalls_before_no_show
+        ):
+            continue
+        allowed.append(action)
+    return allowed
+
+
+@dataclass(frozen=True)
+class WaitingTicket:
+    """What the call order needs to know of a waiting ticket."""
+
+    id: int
+    service_id: int
+    priority: bool
+    queued_at: datetime
+
+
+def people_ahead_counts(waiting: Iterable[WaitingTicket]) -> dict[int, int]:
+    """For every waiting ticket, how many of its service's waiting tickets are called first.
+
+    Within a service every priority ticket goes before every regular one; inside
+    each lane the earlier arrival (then the lower id) goes first. One pass over
+    the sorted list instead of one count per ticket.
+    """
+    ordered = sorted(waiting, key=lambda w: (w.queued_at, w.id))
+    priority_total: dict[int, int] = {}
+    for w in ordered:
+        if w.priority:
+            priority_total[w.service_id] = priority_total.get(w.service_id, 0) + 1
+    seen: dict[tuple[int, bool], int] = {}
+    out: dict[int, int] = {}
+    for w in ordered:
+        lane = (w.service_id, w.priority)
+        earlier_in_lane = seen.get(lane, 0)
+        out[w.id] = earlier_in_lane + (0 if w.priority else priority_total.get(w.service_id, 0))
+        seen[lane] = earlier_in_lane + 1
+    return out
+
+
+class CounterBusy(ValueError):
+    """*Call next* while the counter still holds a called or serving ticket."""
+
+    def __init__(self, number: str, status: Status) -> None:
+        todo = (
+            "start it, recall it, mark it no-show, transfer or cancel it"
+            if status == Status.CALLED
+            else "finish or transfer it"
+        )
+        super().__init__(
+            f"Ticket {number} is still {status.value} at this counter; "
+            f"{todo} before calling the next visitor."
+        )
+        self.number = number
+        self.status = status
+
+
+def ensure_counter_free(held: tuple[str, Status] | None) -> None:
+    """One visitor per counter: calling the next is refused while one is still there.
+
+    ``held`` is the number and state of the counter's ticket that is still
+    called or being served, or None. The console offers *call next* only when
+    the counter holds no ticket, so the API refuses (:class:`CounterBusy`)
+    instead of silently leaving a called visitor behind.
+    """
+    if held is not None and held[1] in AT_COUNTER:
+        raise CounterBusy(*held)

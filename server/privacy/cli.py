@@ -18,7 +18,6 @@ from server.privacy.keys import KeyFileError, init_key_file, key_file_for, read_
 from server.privacy.report import personal_data_report, record_report
 from server.privacy.retention import expired_counts, purge
 from server.privacy.rotation import rotate, rows_per_key
-from server.privacy.settings import get_privacy_settings
 from server.store.common import utcnow
 
 Sub = argparse._SubParsersAction
@@ -116,7 +115,7 @@ def cmd_keys_status(_args: argparse.Namespace) -> int:
 
 def cmd_purge(args: argparse.Namespace) -> int:
     db = open_database()
-    config = get_privacy_settings()
+    config = get_settings()
     now = args.now or utcnow()
     try:
         if args.dry_run:

@@ -15,9 +15,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from server.config import Settings
 from server.domain.identity import IdentityError, normalise_nik, validate_id
 from server.i18n import normalise_language, t
-from server.privacy.settings import PrivacySettings
 
 FORM_FILE = Path(__file__).parent / "form_fields.json"
 EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
@@ -66,7 +66,7 @@ def form_definition() -> FormDef:
     )
 
 
-def notice_text(lang: str, *, unit: Any, settings: PrivacySettings) -> str:
+def notice_text(lang: str, *, unit: Any, settings: Settings) -> str:
     """The privacy notice in ``lang``, with the unit's contact and retention periods."""
     return t(
         "privacy.notice_text",
@@ -79,7 +79,7 @@ def notice_text(lang: str, *, unit: Any, settings: PrivacySettings) -> str:
     )
 
 
-def render_form(lang: str | None, *, unit: Any, settings: PrivacySettings) -> dict[str, Any]:
+def render_form(lang: str | None, *, unit: Any, settings: Settings) -> dict[str, Any]:
     """The ``GET /guestbook/form`` body in one language."""
     language = normalise_language(lang)
     form = form_definition()

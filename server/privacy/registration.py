@@ -2,10 +2,15 @@
 
 :func:`register` runs in one write transaction, so either all of it is stored
 or nothing is (a refused ticket leaves no visitor behind). The same
-``client_request_id`` again returns the first visit and ticket. A
-``returning_visitor_id`` is only honoured when the ID number or e-mail typed
-now hashes to that visitor's, so nobody can overwrite a stranger's record by
-guessing an id.
+``client_request_id`` again returns the first visit and ticket.
+
+What a registration may change on file (docs/privacy.md, "Registrations and
+what is on file"): only a *confirmed* returning visitor — ``returning_visitor_id``
+given and the ID number typed now hashing to that visitor's — updates the
+visitor's contact values, and the audit row names the fields changed. A
+registration with a known ID number that is not confirmed changes nothing on
+file: if its contact values differ, it gets its own visitor record flagged
+``needs_review`` (``review_of`` the record on file) for staff to settle.
 """
 
 from __future__ import annotations
@@ -13,25 +18,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 from sqlalchemy.exc import IntegrityError
 
 from server.db.database import Database
-from server.db.privacy_schema import id_photos, visitors, visits
+from server.domain.guestbook import Outcome, registration_outcome
 from server.errors import Conflict
-from server.privacy import audit
 from server.privacy.crypto import KeyRing, context
 from server.privacy.visitors import (
+    CONTACT_FIELDS,
     PROFILE_FIELDS,
+    UnreadableData,
     create_visitor,
-    email_lookup_hash,
+    decrypt_identity,
     find_by_hash,
     id_lookup_hash,
+    touch_visitor,
     write_identity,
 )
-from server.store import tickets, units
-from server.store.common import Actor, first_row, inserted_id, utcnow
+from server.store import audit, tickets, units
+from server.store import visitors as store
+from server.store.common import Actor, utcnow
 
 
 @dataclass(frozen=True)
@@ -62,23 +69,21 @@ def find_registration(
     conn: Connection, *, unit_id: int, client_request_id: str
 ) -> Registered | None:
     """The registration already stored for this request id, if any."""
-    visit = first_row(conn, visits, unit_id=unit_id, client_request_id=client_request_id)
+    visit = store.visit_by_request(conn, unit_id=unit_id, client_request_id=client_request_id)
     if visit is None or visit["ticket_id"] is None:
         return None
     ticket = tickets.get_ticket(conn, unit_id=unit_id, ticket_id=visit["ticket_id"])
     return Registered(visit["id"], visit["visitor_id"], ticket, created=False)
 
 
-def _match_visitor(
-    conn: Connection, *, unit_id: int, reg: Registration, id_hash: str, email_hash: str | None
+def _confirmed_visitor(
+    conn: Connection, *, unit_id: int, reg: Registration, id_hash: str
 ) -> RowMapping | None:
-    if reg.returning_visitor_id is not None:
-        row = first_row(conn, visitors, id=reg.returning_visitor_id, unit_id=unit_id)
-        if row is not None and (
-            row["id_hash"] == id_hash or (email_hash and row["email_hash"] == email_hash)
-        ):
-            return row
-    return find_by_hash(conn, unit_id=unit_id, id_hash=id_hash)
+    """The returning visitor the kiosk confirmed, if the ID typed now is theirs."""
+    if reg.returning_visitor_id is None:
+        return None
+    row = store.visitor_in_unit(conn, unit_id=unit_id, visitor_id=reg.returning_visitor_id)
+    return row if row is not None and row["id_hash"] == id_hash else None
 
 
 def register(
@@ -112,14 +117,21 @@ def register(
         ring, id_type=id_type, number=v["id_number"], is_nik=v.get("nik") is not None
     )
     profile = {f: v.get(f) for f in PROFILE_FIELDS}
-    match = _match_visitor(
-        conn,
-        unit_id=unit_id,
-        reg=reg,
-        id_hash=id_hash,
-        email_hash=email_lookup_hash(ring, v.get("email")),
+    confirmed = _confirmed_visitor(conn, unit_id=unit_id, reg=reg, id_hash=id_hash)
+    on_file = confirmed or find_by_hash(conn, unit_id=unit_id, id_hash=id_hash)
+    previous: dict[str, str | None] = {}
+    changed: list[str] = []
+    if on_file is not None:
+        try:
+            previous = decrypt_identity(ring, on_file)
+        except UnreadableData:  # never block the kiosk: keep it apart for staff instead
+            confirmed, previous = None, {f: None for f in CONTACT_FIELDS}
+        changed = [f for f in CONTACT_FIELDS if previous.get(f) != identity.get(f)]
+    outcome = registration_outcome(
+        on_file=on_file is not None, confirmed=confirmed is not None, changed=bool(changed)
     )
-    if match is None:
+    review_of = on_file["id"] if on_file is not None and outcome == Outcome.REVIEW else None
+    if on_file is None or outcome in (Outcome.NEW, Outcome.REVIEW):
         visitor_id = create_visitor(
             conn,
             ring=ring,
@@ -129,37 +141,42 @@ def register(
             id_type=id_type,
             id_hash=id_hash,
             now=moment,
+            review_of=review_of,
         )
-    else:
-        visitor_id = match["id"]
+        changed = []
+    elif outcome == Outcome.UPDATE or confirmed is not None:
+        visitor_id = on_file["id"]
+        changed += [f for f in PROFILE_FIELDS if on_file[f] != profile.get(f)]
         write_identity(
             conn,
             ring=ring,
             visitor_id=visitor_id,
-            identity=identity,
-            id_type=id_type,
-            id_hash=id_hash,
+            identity={**previous, **{f: identity[f] for f in CONTACT_FIELDS}},
+            id_type=on_file["id_type"],
+            id_hash=on_file["id_hash"],
             extra={**profile, "updated_at": moment, "last_visit_at": moment},
         )
+    else:  # JOIN without confirmation: nothing on file changes but the last visit
+        visitor_id = on_file["id"]
+        touch_visitor(conn, visitor_id=visitor_id, values={"last_visit_at": moment})
     unit = units.get_unit(conn, unit_id=unit_id)
-    visit_id = inserted_id(
-        conn.execute(
-            sa.insert(visits).values(
-                unit_id=unit_id,
-                visitor_id=visitor_id,
-                service_id=reg.service_id,
-                day=tickets.local_day(moment, unit["timezone"]),
-                created_at=moment,
-                client_request_id=reg.client_request_id,
-                language=reg.language,
-                notice_version=reg.notice_version,
-                consent_at=moment,
-                photo_consent=reg.photo_consent,
-                purpose=v.get("purpose"),
-                id_type=id_type,
-                **{f: v.get(f) for f in PROFILE_FIELDS if f != "institution"},
-            )
-        )
+    visit_id = store.insert_visit(
+        conn,
+        unit_id=unit_id,
+        values={
+            "visitor_id": visitor_id,
+            "service_id": reg.service_id,
+            "day": tickets.local_day(moment, unit["timezone"]),
+            "created_at": moment,
+            "client_request_id": reg.client_request_id,
+            "language": reg.language,
+            "notice_version": reg.notice_version,
+            "consent_at": moment,
+            "photo_consent": reg.photo_consent,
+            "purpose": v.get("purpose"),
+            "id_type": id_type,
+            **{f: v.get(f) for f in PROFILE_FIELDS if f != "institution"},
+        },
     )
     ticket, created = tickets.issue_ticket(
         conn,
@@ -177,7 +194,7 @@ def register(
             "This client_request_id was already used for a ticket without a registration.",
             code="request_id_reused",
         )
-    conn.execute(sa.update(visits).where(visits.c.id == visit_id).values(ticket_id=ticket["id"]))
+    store.set_visit_ticket(conn, visit_id=visit_id, ticket_id=ticket["id"])
     if reg.photo_jpeg is not None and reg.photo_consent:
         store_photo(
             conn,
@@ -195,7 +212,8 @@ def register(
         action="register",
         visitor_id=visitor_id,
         visit_id=visit_id,
-        detail={"returning": match is not None},
+        fields=sorted(changed),
+        detail={"returning": confirmed is not None, "review_of": review_of},
         now=moment,
     )
     return Registered(visit_id, visitor_id, ticket, created=True)
@@ -211,20 +229,14 @@ def store_photo(
     jpeg: bytes,
     now: datetime,
 ) -> int:
-    photo_id = inserted_id(
-        conn.execute(
-            sa.insert(id_photos).values(
-                unit_id=unit_id, visit_id=visit_id, visitor_id=visitor_id, created_at=now
-            )
-        )
+    photo_id = store.insert_photo(
+        conn, unit_id=unit_id, visit_id=visit_id, visitor_id=visitor_id, now=now
     )
-    conn.execute(
-        sa.update(id_photos)
-        .where(id_photos.c.id == photo_id)
-        .values(
-            key_id=ring.active_id,
-            photo_ct=ring.encrypt(jpeg, aad=context("id_photos", "photo", photo_id)),
-        )
+    store.set_photo(
+        conn,
+        photo_id=photo_id,
+        key_id=ring.active_id,
+        photo_ct=ring.encrypt(jpeg, aad=context("id_photos", "photo", photo_id)),
     )
     return photo_id
 

@@ -13,17 +13,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
-import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
+from server.config import Settings, get_settings
 from server.db.database import Database
-from server.db.privacy_schema import audit_log, id_photos, visitors
-from server.privacy import audit
-from server.privacy.settings import PrivacySettings, get_privacy_settings
-from server.privacy.subject import erase_visitor
+from server.store import audit, erasure
+from server.store import visitors as store
 from server.store.common import Actor, utcnow
 
 log = logging.getLogger("loket.privacy.retention")
@@ -47,7 +46,7 @@ class Cutoffs:
     audit: datetime
 
     @classmethod
-    def at(cls, now: datetime, settings: PrivacySettings) -> Cutoffs:
+    def at(cls, now: datetime, settings: Settings) -> Cutoffs:
         return cls(
             photo=now - timedelta(days=settings.retention_photo_days),
             guestbook=now - timedelta(days=settings.retention_guestbook_days),
@@ -55,33 +54,26 @@ class Cutoffs:
         )
 
 
-def expired_counts(db: Database, *, settings: PrivacySettings, now: datetime) -> PurgeResult:
+def expired_counts(db: Database, *, settings: Settings, now: datetime) -> PurgeResult:
     """What :func:`purge` would remove at ``now`` (for ``--dry-run``)."""
     cut = Cutoffs.at(now, settings)
-
-    def count(table: sa.Table, condition: Any) -> int:
-        with db.read() as conn:
-            query = sa.select(sa.func.count()).select_from(table).where(condition)
-            return int(conn.execute(query).scalar_one())
-
-    return PurgeResult(
-        count(id_photos, id_photos.c.created_at < cut.photo),
-        count(visitors, visitors.c.last_visit_at < cut.guestbook),
-        count(audit_log, audit_log.c.at < cut.audit),
-    )
+    with db.read() as conn:
+        return PurgeResult(
+            store.count_photos_before(conn, cutoff=cut.photo),
+            store.count_unseen_since(conn, cutoff=cut.guestbook),
+            audit.count_before(conn, cutoff=cut.audit),
+        )
 
 
-def _delete_in_batches(db: Database, table: sa.Table, condition: Any, *, batch: int) -> int:
-    """Delete the rows of ``table`` matching ``condition``, ``batch`` ids per transaction."""
+def _delete_in_batches(db: Database, delete: Callable[[Connection], int]) -> int:
+    """Run ``delete`` (one batch) in its own transaction until it deletes nothing."""
     deleted = 0
     while True:
         with db.write() as conn:
-            query = sa.select(table.c.id).where(condition).limit(batch)
-            ids = [int(i) for i in conn.execute(query).scalars()]
-            if not ids:
-                return deleted
-            conn.execute(sa.delete(table).where(table.c.id.in_(ids)))
-            deleted += len(ids)
+            n = delete(conn)
+        if not n:
+            return deleted
+        deleted += n
 
 
 def _erase_unseen_visitors(db: Database, *, cutoff: datetime, now: datetime, batch: int) -> int:
@@ -89,15 +81,11 @@ def _erase_unseen_visitors(db: Database, *, cutoff: datetime, now: datetime, bat
     erased = 0
     while True:
         with db.write() as conn:
-            rows = conn.execute(
-                sa.select(visitors.c.id, visitors.c.unit_id)
-                .where(visitors.c.last_visit_at < cutoff)
-                .limit(batch)
-            ).all()
+            rows = store.unseen_since(conn, cutoff=cutoff, batch=batch)
             if not rows:
                 return erased
             for visitor_id, unit_id in rows:
-                erase_visitor(conn, visitor_id=visitor_id, now=now)
+                store.erase_visitor(conn, visitor_id=visitor_id, now=now)
                 audit.record(
                     conn,
                     unit_id=unit_id,
@@ -111,15 +99,21 @@ def _erase_unseen_visitors(db: Database, *, cutoff: datetime, now: datetime, bat
 
 
 def purge(
-    db: Database, *, settings: PrivacySettings, now: datetime | None = None, batch: int = BATCH
+    db: Database, *, settings: Settings, now: datetime | None = None, batch: int = BATCH
 ) -> PurgeResult:
     """Remove everything expired at ``now``; returns how much was removed."""
     moment = now or utcnow()
     cut = Cutoffs.at(moment, settings)
-    photos = _delete_in_batches(db, id_photos, id_photos.c.created_at < cut.photo, batch=batch)
+    photos = _delete_in_batches(
+        db, lambda conn: store.delete_photos_before(conn, cutoff=cut.photo, batch=batch)
+    )
     erased = _erase_unseen_visitors(db, cutoff=cut.guestbook, now=moment, batch=batch)
-    audits = _delete_in_batches(db, audit_log, audit_log.c.at < cut.audit, batch=batch)
+    audits = _delete_in_batches(
+        db, lambda conn: audit.delete_before(conn, cutoff=cut.audit, batch=batch)
+    )
     result = PurgeResult(photos, erased, audits)
+    if photos or erased:
+        erasure.reclaim_erased(db)
     if photos or erased or audits:
         with db.write() as conn:
             audit.record(
@@ -135,10 +129,10 @@ def purge(
 
 
 async def retention_loop(
-    db: Database, *, settings: PrivacySettings | None = None, first_delay: float = 60.0
+    db: Database, *, settings: Settings | None = None, first_delay: float = 60.0
 ) -> None:
     """Run :func:`purge` every ``retention_interval_hours`` until cancelled."""
-    config = settings or get_privacy_settings()
+    config = settings or get_settings()
     await asyncio.sleep(first_delay)
     while True:
         try:
@@ -148,10 +142,11 @@ async def retention_loop(
         await asyncio.sleep(config.retention_interval_hours * 3600)
 
 
-def start_retention_job(app: Any, *, first_delay: float = 60.0) -> asyncio.Task[None]:
-    """Start the daily purge for a FastAPI app (call inside its lifespan; cancel on exit)."""
-    settings = getattr(app.state, "privacy_settings", None)
+def start_retention_job(
+    db: Database, settings: Settings, *, first_delay: float = 60.0
+) -> asyncio.Task[None]:
+    """Start the periodic purge (call inside the app's lifespan; cancel on exit)."""
     return asyncio.get_running_loop().create_task(
-        retention_loop(app.state.db, settings=settings, first_delay=first_delay),
+        retention_loop(db, settings=settings, first_delay=first_delay),
         name="loket-retention",
     )

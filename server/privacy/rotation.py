@@ -16,17 +16,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import sqlalchemy as sa
-from sqlalchemy.engine import Connection
 
 from server.db.database import Database
-from server.db.privacy_schema import id_photos, visitors
-from server.privacy import audit
 from server.privacy.crypto import KeyRing, context
 from server.privacy.keys import KeyFile, add_rotation_key, retire_keys
 from server.privacy.visitors import decrypt_identity, encrypt_identity
+from server.store import audit, privacy_keys
 from server.store.common import Actor
 
 log = logging.getLogger("loket.privacy.rotation")
@@ -40,34 +35,28 @@ class RotationResult:
     photos: int
 
 
-def _select_stale(conn: Connection, table: sa.Table, key_id: str, batch: int) -> list[Any]:
-    query = sa.select(table).where(table.c.key_id != key_id).order_by(table.c.id).limit(batch)
-    if conn.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    return list(conn.execute(query).mappings())
-
-
 def _reencrypt_visitors(db: Database, ring: KeyRing, batch: int) -> int:
     with db.write() as conn:
-        rows = _select_stale(conn, visitors, ring.active_id, batch)
+        rows = privacy_keys.stale_rows(conn, table="visitors", key_id=ring.active_id, batch=batch)
         for row in rows:
             values = encrypt_identity(
                 ring, visitor_id=row["id"], identity=decrypt_identity(ring, row)
             )
-            conn.execute(sa.update(visitors).where(visitors.c.id == row["id"]).values(**values))
+            privacy_keys.set_ciphertexts(conn, table="visitors", row_id=row["id"], values=values)
         return len(rows)
 
 
 def _reencrypt_photos(db: Database, ring: KeyRing, batch: int) -> int:
     with db.write() as conn:
-        rows = _select_stale(conn, id_photos, ring.active_id, batch)
+        rows = privacy_keys.stale_rows(conn, table="id_photos", key_id=ring.active_id, batch=batch)
         for row in rows:
             aad = context("id_photos", "photo", row["id"])
             blob = ring.encrypt(ring.decrypt(bytes(row["photo_ct"]), aad=aad), aad=aad)
-            conn.execute(
-                sa.update(id_photos)
-                .where(id_photos.c.id == row["id"])
-                .values(photo_ct=blob, key_id=ring.active_id)
+            privacy_keys.set_ciphertexts(
+                conn,
+                table="id_photos",
+                row_id=row["id"],
+                values={"photo_ct": blob, "key_id": ring.active_id},
             )
         return len(rows)
 
@@ -139,8 +128,7 @@ def rows_per_key(db: Database) -> dict[str, dict[str, int]]:
     """How many visitor and photo rows each key id encrypts (``loket keys status``)."""
     out: dict[str, dict[str, int]] = {}
     with db.read() as conn:
-        for name, table in (("visitors", visitors), ("photos", id_photos)):
-            query = sa.select(table.c.key_id, sa.func.count()).group_by(table.c.key_id)
-            for key_id, count in conn.execute(query):
-                out.setdefault(str(key_id), {"visitors": 0, "photos": 0})[name] = int(count)
+        for name, table in (("visitors", "visitors"), ("photos", "id_photos")):
+            for key_id, count in privacy_keys.rows_per_key(conn, table=table).items():
+                out.setdefault(str(key_id), {"visitors": 0, "photos": 0})[name] = count
     return out

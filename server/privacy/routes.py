@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import threading
 from datetime import date
 from typing import Annotated, Any
 
@@ -27,11 +28,20 @@ from server.api.deps import (
     actor_of,
 )
 from server.api.schemas import PathId, QueryId
+from server.api.schemas.guestbook import (
+    AuditEntryOut,
+    ExportOut,
+    GuestbookFormOut,
+    LookupOut,
+    RegistrationOut,
+    RevealOut,
+    VisitorOut,
+    VisitOut,
+)
 from server.api.views import ticket_out
 from server.domain.identity import IdentityError, validate_nik
 from server.errors import InvalidInput, NotFound
-from server.privacy import audit, subject
-from server.privacy import visitors as store
+from server.privacy import subject, visitors
 from server.privacy.crypto import KeyRing
 from server.privacy.form import (
     EMAIL_RE,
@@ -42,6 +52,7 @@ from server.privacy.form import (
     validate_visitor,
 )
 from server.privacy.keys import key_file_for
+from server.privacy.lookup_limit import LookupLimiter, spend_lookup
 from server.privacy.registration import Registration, register_once
 from server.privacy.schemas import (
     CorrectionIn,
@@ -51,9 +62,8 @@ from server.privacy.schemas import (
     RevealIn,
     SearchIn,
 )
-from server.privacy.settings import PrivacySettings, get_privacy_settings
-from server.store import tickets, units
-from server.store.common import utcnow
+from server.store import audit, erasure, tickets, units
+from server.store.common import as_aware, utcnow
 
 router = APIRouter(tags=["guestbook"])
 MAX_PHOTO_BYTES = 150 * 1024  # base64 of it must fit the 256 KiB body limit
@@ -64,18 +74,12 @@ def get_ring(settings: SettingsDep) -> KeyRing:
     return key_file_for(settings.resolved_key_file).ring()
 
 
-def get_privacy(request: Request) -> PrivacySettings:
-    configured = getattr(request.app.state, "privacy_settings", None)
-    return configured if isinstance(configured, PrivacySettings) else get_privacy_settings()
-
-
 def no_store(response: Response) -> None:
     """Mark a JSON answer that carries personal values as never to be cached."""
     response.headers.update(NO_STORE)
 
 
 RingDep = Annotated[KeyRing, Depends(get_ring)]
-PrivacyDep = Annotated[PrivacySettings, Depends(get_privacy)]
 PERSONAL = [Depends(no_store)]  # route dependencies of every JSON answer with personal data
 
 
@@ -87,9 +91,9 @@ def _invalid(fields: dict[str, str]) -> InvalidInput:
     )
 
 
-@router.get("/guestbook/form")
+@router.get("/guestbook/form", response_model=GuestbookFormOut)
 def guestbook_form(
-    principal: AnyPrincipal, db: DbDep, privacy: PrivacyDep, lang: str = "id"
+    principal: AnyPrincipal, db: DbDep, privacy: SettingsDep, lang: str = "id"
 ) -> dict[str, Any]:
     with db.read() as conn:
         unit = units.get_unit(conn, unit_id=principal.unit_id)
@@ -142,7 +146,13 @@ def registration_from(body: RegistrationIn) -> Registration:
 @router.post(
     "/registrations",
     status_code=201,
-    responses={200: {"description": "A retry: the visit and ticket of this request id"}},
+    response_model=RegistrationOut,
+    responses={
+        200: {
+            "model": RegistrationOut,
+            "description": "A retry: the visit and ticket of this request id",
+        }
+    },
 )
 def register(
     body: RegistrationIn,
@@ -184,11 +194,30 @@ def _lookup_args(nik: str | None, email: str | None) -> tuple[str | None, str | 
     raise _invalid({"nik": "required"})
 
 
-@router.post("/visitors/lookup", dependencies=PERSONAL)
-def lookup(body: LookupIn, principal: KioskOrStaff, db: DbDep, ring: RingDep) -> dict[str, Any]:
+_limiter_lock = threading.Lock()
+
+
+def get_lookup_limiter(request: Request, privacy: SettingsDep) -> LookupLimiter:
+    """The app's look-up budget (created on first use from the privacy settings)."""
+    with _limiter_lock:
+        limiter = getattr(request.app.state, "lookup_limiter", None)
+        if not isinstance(limiter, LookupLimiter):
+            limiter = request.app.state.lookup_limiter = LookupLimiter(privacy)
+    return limiter
+
+
+LimiterDep = Annotated[LookupLimiter, Depends(get_lookup_limiter)]
+
+
+@router.post("/visitors/lookup", dependencies=PERSONAL, response_model=LookupOut)
+def lookup(
+    body: LookupIn, principal: KioskOrStaff, db: DbDep, ring: RingDep, limiter: LimiterDep
+) -> dict[str, Any]:
     nik, email = _lookup_args(body.nik, body.email)
+    identifier = ring.lookup_hash("nik", nik) if nik else ring.lookup_hash("email", email or "")
+    spend_lookup(limiter, principal, db, identifier=identifier)
     with db.write() as conn:
-        row = store.lookup(
+        row = visitors.lookup(
             conn,
             ring=ring,
             unit_id=principal.unit_id,
@@ -198,8 +227,13 @@ def lookup(body: LookupIn, principal: KioskOrStaff, db: DbDep, ring: RingDep) ->
         )
         if row is None:
             raise NotFound("No visitor matches.", code="visitor_not_found")
-        masked = store.masked_identity(store.decrypt_identity(ring, row))
-    return {"visitor_id": row["id"], "masked": masked, "prefill": store.prefill_of(row)}
+        masked = visitors.masked_identity(visitors.decrypt_identity(ring, row))
+    # the least a visitor needs to recognise themselves: the masked name only
+    return {
+        "visitor_id": row["id"],
+        "masked": {"name": masked["name"]},
+        "prefill": visitors.prefill_of(row),
+    }
 
 
 # --- staff only ---------------------------------------------------------------------------
@@ -210,7 +244,7 @@ def _today(conn: Any, unit_id: int) -> date:
     return tickets.local_day(utcnow(), unit["timezone"])
 
 
-@router.get("/visits", dependencies=PERSONAL)
+@router.get("/visits", dependencies=PERSONAL, response_model=list[VisitOut])
 def list_visits(
     principal: StaffUser,
     db: DbDep,
@@ -225,7 +259,7 @@ def list_visits(
     return out
 
 
-@router.get("/visits/{visit_id}", dependencies=PERSONAL)
+@router.get("/visits/{visit_id}", dependencies=PERSONAL, response_model=VisitOut)
 def get_visit(visit_id: PathId, principal: StaffUser, db: DbDep, ring: RingDep) -> dict[str, Any]:
     with db.write() as conn:
         row = subject.open_visit(
@@ -235,7 +269,11 @@ def get_visit(visit_id: PathId, principal: StaffUser, db: DbDep, ring: RingDep) 
     return out
 
 
-@router.post("/visits/{visit_id}/photo", response_class=Response)
+@router.post(
+    "/visits/{visit_id}/photo",
+    response_class=Response,
+    responses={200: {"content": {"image/jpeg": {}}, "description": "The ID photo (JPEG)"}},
+)
 def visit_photo(
     visit_id: PathId, body: ReasonIn, principal: StaffUser, db: DbDep, ring: RingDep
 ) -> Response:
@@ -251,17 +289,17 @@ def visit_photo(
     return Response(jpeg, media_type="image/jpeg", headers=NO_STORE)
 
 
-@router.post("/visitors/search", dependencies=PERSONAL)
+@router.post("/visitors/search", dependencies=PERSONAL, response_model=list[VisitorOut])
 def search_visitors(
     body: SearchIn, principal: StaffUser, db: DbDep, ring: RingDep
 ) -> list[dict[str, Any]]:
     nik = email = None
     if body.nik or body.email:
         nik, email = _lookup_args(body.nik, body.email)
-    elif not body.name:
+    elif not body.name and not body.needs_review:
         raise _invalid({"name": "required"})
     with db.write() as conn:
-        rows = store.search(
+        rows = visitors.search(
             conn,
             ring=ring,
             unit_id=principal.unit_id,
@@ -269,15 +307,18 @@ def search_visitors(
             nik=nik,
             email=email,
             name=body.name,
+            needs_review=body.needs_review,
         )
         out = [
-            store.visitor_out(ring, r, visit_count=store.visit_count(conn, visitor_id=r["id"]))
+            visitors.visitor_out(
+                ring, r, visit_count=visitors.visit_count(conn, visitor_id=r["id"])
+            )
             for r in rows
         ]
     return out
 
 
-@router.get("/visitors/{visitor_id}", dependencies=PERSONAL)
+@router.get("/visitors/{visitor_id}", dependencies=PERSONAL, response_model=VisitorOut)
 def get_visitor(
     visitor_id: PathId, principal: StaffUser, db: DbDep, ring: RingDep
 ) -> dict[str, Any]:
@@ -285,13 +326,13 @@ def get_visitor(
         row = subject.open_visitor(
             conn, unit_id=principal.unit_id, visitor_id=visitor_id, actor=actor_of(principal)
         )
-        out = store.visitor_out(
-            ring, row, visit_count=store.visit_count(conn, visitor_id=row["id"])
+        out = visitors.visitor_out(
+            ring, row, visit_count=visitors.visit_count(conn, visitor_id=row["id"])
         )
     return out
 
 
-@router.post("/visitors/{visitor_id}/reveal", dependencies=PERSONAL)
+@router.post("/visitors/{visitor_id}/reveal", dependencies=PERSONAL, response_model=RevealOut)
 def reveal(
     visitor_id: PathId,
     body: RevealIn,
@@ -312,8 +353,14 @@ def reveal(
     return {"visitor_id": visitor_id, "field": body.field, "value": value}
 
 
-@router.get("/visitors/{visitor_id}/export")
-def export(visitor_id: PathId, principal: StaffUser, db: DbDep, ring: RingDep) -> JSONResponse:
+@router.get("/visitors/{visitor_id}/export", response_model=ExportOut)
+def export(
+    visitor_id: PathId,
+    principal: StaffUser,
+    db: DbDep,
+    ring: RingDep,
+    reason: Annotated[str | None, Query(max_length=500)] = None,
+) -> JSONResponse:
     with db.write() as conn:
         data = subject.export(
             conn,
@@ -321,6 +368,7 @@ def export(visitor_id: PathId, principal: StaffUser, db: DbDep, ring: RingDep) -
             unit_id=principal.unit_id,
             visitor_id=visitor_id,
             actor=actor_of(principal),
+            reason=reason,
         )
     return JSONResponse(
         jsonable_encoder(data),
@@ -331,7 +379,7 @@ def export(visitor_id: PathId, principal: StaffUser, db: DbDep, ring: RingDep) -
     )
 
 
-@router.patch("/visitors/{visitor_id}", dependencies=PERSONAL)
+@router.patch("/visitors/{visitor_id}", dependencies=PERSONAL, response_model=VisitorOut)
 def correct(
     visitor_id: PathId,
     body: CorrectionIn,
@@ -352,13 +400,32 @@ def correct(
             actor=actor_of(principal),
             reason=body.reason,
         )
-        out = store.visitor_out(ring, row)
+        out = visitors.visitor_out(ring, row)
+    return out
+
+
+@router.post("/visitors/{visitor_id}/reviewed", dependencies=PERSONAL, response_model=VisitorOut)
+def mark_reviewed(
+    visitor_id: PathId, body: ReasonIn, principal: StaffUser, db: DbDep, ring: RingDep
+) -> dict[str, Any]:
+    with db.write() as conn:
+        row = subject.mark_reviewed(
+            conn,
+            unit_id=principal.unit_id,
+            visitor_id=visitor_id,
+            actor=actor_of(principal),
+            reason=body.reason,
+        )
+        out = visitors.visitor_out(ring, row)
     return out
 
 
 @router.delete("/visitors/{visitor_id}", status_code=204, response_class=Response)
 def delete(
-    visitor_id: PathId, principal: Supervisor, db: DbDep, reason: str | None = None
+    visitor_id: PathId,
+    principal: Supervisor,
+    db: DbDep,
+    reason: Annotated[str | None, Query(max_length=500)] = None,
 ) -> Response:
     with db.write() as conn:
         subject.delete(
@@ -368,10 +435,11 @@ def delete(
             actor=actor_of(principal),
             reason=reason,
         )
+    erasure.reclaim_erased(db)  # after the commit: the deleted bytes leave the files
     return Response(status_code=204)
 
 
-@router.get("/audit")
+@router.get("/audit", response_model=list[AuditEntryOut])
 def audit_entries(
     principal: Supervisor,
     db: DbDep,
@@ -383,4 +451,18 @@ def audit_entries(
         rows = audit.list_entries(
             conn, unit_id=principal.unit_id, visitor_id=visitor_id, action=action, limit=limit
         )
-    return [audit.entry_out(r) for r in rows]
+    return [_audit_entry(r) for r in rows]
+
+
+def _audit_entry(row: Any) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "at": as_aware(row["at"]),
+        "user_id": row["user_id"],
+        "device_id": row["device_id"],
+        "action": row["action"],
+        "visitor_id": row["visitor_id"],
+        "visit_id": row["visit_id"],
+        "fields": row["fields"].split(",") if row["fields"] else [],
+        "reason": row["reason"],
+    }

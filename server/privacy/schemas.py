@@ -43,18 +43,21 @@ class SearchIn(BaseModel):
     nik: str | None = Field(default=None, max_length=40)
     email: str | None = Field(default=None, max_length=200)
     name: str | None = Field(default=None, min_length=2, max_length=200)
+    needs_review: bool = False  # list the records awaiting review instead
 
 
 PersonalField = Literal["name", "email", "phone", "id_number"]
 
 
+# the reason's content is checked by server.domain.guestbook.require_reason (one
+# rule and one 422 for every endpoint that needs a reason, body or query)
 class RevealIn(BaseModel):
     field: PersonalField
-    reason: str = Field(min_length=3, max_length=500)
+    reason: str | None = Field(default=None, max_length=500)
 
 
 class ReasonIn(BaseModel):
-    reason: str = Field(min_length=3, max_length=500)
+    reason: str | None = Field(default=None, max_length=500)
 
 
 class CorrectionIn(BaseModel):
@@ -62,4 +65,4 @@ class CorrectionIn(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    reason: str = Field(min_length=3, max_length=500)
+    reason: str | None = Field(default=None, max_length=500)

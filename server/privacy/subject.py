@@ -2,6 +2,7 @@
 
 Every function that shows or changes personal data writes an audit row in the
 same transaction, so an action without its audit entry cannot be committed.
+SQL lives in :mod:`server.store.visitors` and :mod:`server.store.audit`.
 """
 
 from __future__ import annotations
@@ -10,14 +11,11 @@ import base64
 from datetime import date, datetime
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
-from server.db.privacy_schema import id_photos, visitors, visits
-from server.db.schema import tickets
+from server.domain.guestbook import ReasonRequired, require_reason
 from server.domain.identity import IdentityError, validate_id
 from server.errors import InvalidInput, NotFound
-from server.privacy import audit
 from server.privacy.crypto import DecryptError, KeyRing, context
 from server.privacy.form import PERSONAL_FIELDS, form_definition
 from server.privacy.form import _check_field as check_field
@@ -30,20 +28,26 @@ from server.privacy.visitors import (
     masked_identity,
     write_identity,
 )
-from server.store.common import Actor, as_aware, first_row, utcnow
+from server.store import audit
+from server.store import visitors as store
+from server.store.common import Actor, as_aware, utcnow
 
 
-def _visit_query() -> sa.Select[Any]:
-    return sa.select(visits, tickets.c.number.label("ticket_number")).outerjoin(
-        tickets, tickets.c.id == visits.c.ticket_id
-    )
+def checked_reason(reason: str | None) -> str:
+    """The reason for a reveal, export, correction or erasure, or a 422 saying it is needed."""
+    try:
+        return require_reason(reason)
+    except ReasonRequired as exc:
+        raise InvalidInput(
+            str(exc), code="reason_required", fields={"reason": "required"}
+        ) from None
 
 
 def visit_out(conn: Connection, ring: KeyRing, row: RowMapping) -> dict[str, Any]:
     """A visit as staff see it: categories, ticket, and the visitor masked."""
     visitor: dict[str, Any] | None = None
     if row["visitor_id"] is not None:
-        vrow = first_row(conn, visitors, id=row["visitor_id"])
+        vrow = store.visitor_by_id(conn, visitor_id=row["visitor_id"])
         if vrow is not None:
             try:
                 masked = masked_identity(decrypt_identity(ring, vrow))
@@ -55,9 +59,7 @@ def visit_out(conn: Connection, ring: KeyRing, row: RowMapping) -> dict[str, Any
                 "id_type": vrow["id_type"],
                 "institution": vrow["institution"],
             }
-    has_photo = conn.execute(
-        sa.select(sa.func.count()).select_from(id_photos).where(id_photos.c.visit_id == row["id"])
-    ).scalar_one()
+    has_photo = store.has_photo(conn, visit_id=row["id"])
     return {
         "id": row["id"],
         "visitor_id": row["visitor_id"],
@@ -72,7 +74,7 @@ def visit_out(conn: Connection, ring: KeyRing, row: RowMapping) -> dict[str, Any
             "at": as_aware(row["consent_at"]),
             "photo_accepted": row["photo_consent"],
         },
-        "has_photo": bool(has_photo),
+        "has_photo": has_photo,
         "sex": row["sex"],
         "age_group": row["age_group"],
         "education": row["education"],
@@ -86,19 +88,12 @@ def visit_out(conn: Connection, ring: KeyRing, row: RowMapping) -> dict[str, Any
 
 
 def list_visits(conn: Connection, *, unit_id: int, day: date) -> list[RowMapping]:
-    query = _visit_query().where(visits.c.unit_id == unit_id, visits.c.day == day)
-    return list(conn.execute(query.order_by(visits.c.created_at, visits.c.id)).mappings())
+    return store.visits_on(conn, unit_id=unit_id, day=day)
 
 
 def open_visit(conn: Connection, *, unit_id: int, visit_id: int, actor: Actor) -> RowMapping:
     """One visit (audited as ``open``)."""
-    row = (
-        conn.execute(_visit_query().where(visits.c.id == visit_id, visits.c.unit_id == unit_id))
-        .mappings()
-        .first()
-    )
-    if row is None:
-        raise NotFound(f"Visit {visit_id} does not exist in this unit.", code="unknown_visit")
+    row = store.get_visit(conn, unit_id=unit_id, visit_id=visit_id)
     audit.record(
         conn,
         unit_id=unit_id,
@@ -124,9 +119,10 @@ def reveal(
     visitor_id: int,
     field: str,
     actor: Actor,
-    reason: str,
+    reason: str | None,
 ) -> str | None:
     """The full value of one personal field, written to the audit log with the reason."""
+    reason = checked_reason(reason)
     if field not in PERSONAL_FIELDS:
         raise InvalidInput(
             f"field must be one of {', '.join(PERSONAL_FIELDS)}.", code="invalid_field"
@@ -146,10 +142,17 @@ def reveal(
 
 
 def photo(
-    conn: Connection, *, ring: KeyRing, unit_id: int, visit_id: int, actor: Actor, reason: str
+    conn: Connection,
+    *,
+    ring: KeyRing,
+    unit_id: int,
+    visit_id: int,
+    actor: Actor,
+    reason: str | None,
 ) -> bytes:
     """The decrypted ID photo of a visit (audited as ``photo``)."""
-    row = first_row(conn, id_photos, visit_id=visit_id, unit_id=unit_id)
+    reason = checked_reason(reason)
+    row = store.photo_of_visit(conn, unit_id=unit_id, visit_id=visit_id)
     if row is None or row["photo_ct"] is None:
         raise NotFound(
             "This visit has no ID photo (never taken, or already purged).", code="no_photo"
@@ -181,17 +184,12 @@ def export(
     reason: str | None = None,
 ) -> dict[str, Any]:
     """Everything held about one visitor, in plain text (a subject access request)."""
+    reason = checked_reason(reason)
     row = get_visitor(conn, unit_id=unit_id, visitor_id=visitor_id)
     identity = decrypt_identity(ring, row)
-    visit_rows = (
-        conn.execute(_visit_query().where(visits.c.visitor_id == visitor_id).order_by(visits.c.id))
-        .mappings()
-        .all()
-    )
+    visit_rows = store.visits_of(conn, visitor_id=visitor_id)
     photos = []
-    for p in conn.execute(
-        sa.select(id_photos).where(id_photos.c.visitor_id == visitor_id)
-    ).mappings():
+    for p in store.photos_of(conn, visitor_id=visitor_id):
         jpeg = ring.decrypt(bytes(p["photo_ct"]), aad=context("id_photos", "photo", p["id"]))
         photos.append(
             {
@@ -246,6 +244,7 @@ def correct(
     now: datetime | None = None,
 ) -> RowMapping:
     """Apply a correction request; unknown fields and invalid values are refused (422)."""
+    reason = checked_reason(reason)
     row = get_visitor(conn, unit_id=unit_id, visitor_id=visitor_id, for_update=True)
     identity = decrypt_identity(ring, row)
     form = form_definition()
@@ -303,17 +302,6 @@ def correct(
     return get_visitor(conn, unit_id=unit_id, visitor_id=visitor_id)
 
 
-def erase_visitor(conn: Connection, *, visitor_id: int, now: datetime) -> None:
-    """Delete a visitor's identity and photos; their visits stay, anonymised."""
-    conn.execute(sa.delete(id_photos).where(id_photos.c.visitor_id == visitor_id))
-    conn.execute(
-        sa.update(visits)
-        .where(visits.c.visitor_id == visitor_id)
-        .values(visitor_id=None, anonymised_at=now)
-    )
-    conn.execute(sa.delete(visitors).where(visitors.c.id == visitor_id))
-
-
 def delete(
     conn: Connection,
     *,
@@ -324,8 +312,9 @@ def delete(
     now: datetime | None = None,
 ) -> None:
     """An erasure request: identity and photos gone, counts kept, audited."""
+    reason = checked_reason(reason)
     get_visitor(conn, unit_id=unit_id, visitor_id=visitor_id, for_update=True)
-    erase_visitor(conn, visitor_id=visitor_id, now=now or utcnow())
+    store.erase_visitor(conn, visitor_id=visitor_id, now=now or utcnow())
     audit.record(
         conn,
         unit_id=unit_id,
@@ -335,3 +324,24 @@ def delete(
         fields=[*PERSONAL_FIELDS, "id_photos"],
         reason=reason,
     )
+
+
+def mark_reviewed(
+    conn: Connection, *, unit_id: int, visitor_id: int, actor: Actor, reason: str | None
+) -> RowMapping:
+    """Staff settled a record flagged ``needs_review`` (it stays a visitor of its own)."""
+    reason = checked_reason(reason)
+    row = get_visitor(conn, unit_id=unit_id, visitor_id=visitor_id, for_update=True)
+    store.update_visitor(
+        conn, visitor_id=visitor_id, values={"needs_review": False, "review_of": None}
+    )
+    audit.record(
+        conn,
+        unit_id=unit_id,
+        actor=actor,
+        action="review",
+        visitor_id=visitor_id,
+        reason=reason,
+        detail={"review_of": row["review_of"]},
+    )
+    return get_visitor(conn, unit_id=unit_id, visitor_id=visitor_id)

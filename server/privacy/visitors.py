@@ -1,9 +1,10 @@
-"""Visitors and their identity: encrypted storage, look-up, masking, reveal.
+"""Visitors and their identity: encryption, look-up, masking (SQL in store.visitors).
 
-Store functions in the house style: keyword-only arguments, a Connection from
-the caller's transaction, no HTTP. Personal values are encrypted with the
-:class:`~server.privacy.crypto.KeyRing` passed in, bound to ``visitors/<field>/<id>``;
-``key_id`` records the key that encrypted a row so rotation can find it.
+Keyword-only functions on a Connection from the caller's transaction, no HTTP,
+no SQL of their own (:mod:`server.store.visitors` runs it). Personal values
+are encrypted with the :class:`~server.privacy.crypto.KeyRing` passed in, bound
+to ``visitors/<field>/<id>``; ``key_id`` records the key that encrypted a row
+so rotation can find it.
 """
 
 from __future__ import annotations
@@ -12,21 +13,30 @@ import logging
 from datetime import datetime
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
-from server.db.privacy_schema import id_photos, visitors, visits
 from server.errors import LoketError
-from server.privacy import audit
 from server.privacy.crypto import DecryptError, KeyRing, context
 from server.privacy.form import CATEGORY_FIELDS, PERSONAL_FIELDS
 from server.privacy.masking import mask
-from server.store.common import Actor, as_aware, get_in_unit, inserted_id, utcnow
+from server.store import audit
+from server.store import visitors as store
+from server.store.common import Actor, as_aware, utcnow
+from server.store.visitors import find_by_hash, get_visitor, photo_ids, visit_count
+
+__all__ = [  # store functions callers reach through this module
+    "find_by_hash",
+    "get_visitor",
+    "photo_ids",
+    "visit_count",
+]
 
 log = logging.getLogger("loket.privacy")
 
 IDENTITY_COLUMNS = {f: f"{f}_ct" for f in PERSONAL_FIELDS}
 PROFILE_FIELDS = (*CATEGORY_FIELDS, "institution")
+#: what a confirmed returning visitor may change at the kiosk (never the ID number)
+CONTACT_FIELDS = ("name", "email", "phone")
 
 
 class UnreadableData(LoketError):
@@ -75,39 +85,6 @@ def masked_identity(identity: dict[str, str | None]) -> dict[str, str | None]:
     return {field: mask(field, identity.get(field)) for field in PERSONAL_FIELDS}
 
 
-def get_visitor(
-    conn: Connection, *, unit_id: int, visitor_id: int, for_update: bool = False
-) -> RowMapping:
-    return get_in_unit(
-        conn,
-        visitors,
-        unit_id=unit_id,
-        row_id=visitor_id,
-        what="Visitor",
-        code="unknown_visitor",
-        for_update=for_update,
-    )
-
-
-def find_by_hash(
-    conn: Connection, *, unit_id: int, id_hash: str | None = None, email_hash: str | None = None
-) -> RowMapping | None:
-    """The most recently seen visitor with this ID or e-mail hash."""
-    if id_hash:
-        condition = visitors.c.id_hash == id_hash
-    elif email_hash:
-        condition = visitors.c.email_hash == email_hash
-    else:
-        return None
-    query = (
-        sa.select(visitors)
-        .where(visitors.c.unit_id == unit_id, condition)
-        .order_by(visitors.c.last_visit_at.desc(), visitors.c.id.desc())
-        .limit(1)
-    )
-    return conn.execute(query).mappings().first()
-
-
 def create_visitor(
     conn: Connection,
     *,
@@ -118,19 +95,25 @@ def create_visitor(
     id_type: str | None,
     id_hash: str | None,
     now: datetime | None = None,
+    review_of: int | None = None,
 ) -> int:
-    """Insert a visitor, then encrypt the identity bound to the new row id."""
+    """Insert a visitor, then encrypt the identity bound to the new row id.
+
+    ``review_of``: the visitor on file whose ID number this one reused with other
+    contact values; the new record is flagged ``needs_review``.
+    """
     moment = now or utcnow()
-    visitor_id = inserted_id(
-        conn.execute(
-            sa.insert(visitors).values(
-                unit_id=unit_id,
-                created_at=moment,
-                updated_at=moment,
-                last_visit_at=moment,
-                **{f: profile.get(f) for f in PROFILE_FIELDS},
-            )
-        )
+    visitor_id = store.insert_visitor(
+        conn,
+        unit_id=unit_id,
+        values={
+            "created_at": moment,
+            "updated_at": moment,
+            "last_visit_at": moment,
+            "needs_review": review_of is not None,
+            "review_of": review_of,
+            **{f: profile.get(f) for f in PROFILE_FIELDS},
+        },
     )
     write_identity(
         conn, ring=ring, visitor_id=visitor_id, identity=identity, id_type=id_type, id_hash=id_hash
@@ -156,7 +139,12 @@ def write_identity(
         email_hash=email_lookup_hash(ring, identity.get("email")),
         **(extra or {}),
     )
-    conn.execute(sa.update(visitors).where(visitors.c.id == visitor_id).values(**values))
+    store.update_visitor(conn, visitor_id=visitor_id, values=values)
+
+
+def touch_visitor(conn: Connection, *, visitor_id: int, values: dict[str, Any]) -> None:
+    """Update a visitor's plain columns (last visit, categories)."""
+    store.update_visitor(conn, visitor_id=visitor_id, values=values)
 
 
 def visitor_out(
@@ -170,6 +158,8 @@ def visitor_out(
         **{f: row[f] for f in PROFILE_FIELDS},
         "created_at": as_aware(row["created_at"]),
         "last_visit_at": as_aware(row["last_visit_at"]),
+        "needs_review": bool(row["needs_review"]),
+        "review_of": row["review_of"],
     }
     if visit_count is not None:
         out["visit_count"] = visit_count
@@ -177,8 +167,12 @@ def visitor_out(
 
 
 def prefill_of(row: RowMapping) -> dict[str, str | None]:
-    """The non-identifying answers a returning visitor need not type again."""
-    return {f: row[f] for f in PROFILE_FIELDS}
+    """The non-identifying answers a returning visitor need not type again.
+
+    Categories only: the institution's name identifies a person too well to be
+    shown to whoever types a NIK at a public kiosk.
+    """
+    return {f: row[f] for f in CATEGORY_FIELDS}
 
 
 def lookup(
@@ -215,29 +209,23 @@ def search(
     nik: str | None = None,
     email: str | None = None,
     name: str | None = None,
+    needs_review: bool = False,
     limit: int = 50,
 ) -> list[RowMapping]:
-    """Staff search for a subject request: by NIK/e-mail hash, or by name in memory."""
+    """Staff search: by NIK/e-mail hash, by name in memory, or the records awaiting review."""
     found: list[RowMapping] = []
-    if nik or email:
-        condition = (
-            visitors.c.id_hash == ring.lookup_hash("nik", nik)
-            if nik
-            else visitors.c.email_hash == email_lookup_hash(ring, email)
-        )
-        found = list(
-            conn.execute(
-                sa.select(visitors).where(visitors.c.unit_id == unit_id, condition)
-            ).mappings()
+    if needs_review:
+        found = store.awaiting_review(conn, unit_id=unit_id, limit=limit)
+    elif nik or email:
+        found = store.all_by_hash(
+            conn,
+            unit_id=unit_id,
+            id_hash=ring.lookup_hash("nik", nik) if nik else None,
+            email_hash=email_lookup_hash(ring, email) if not nik else None,
         )
     elif name:
         needle = " ".join(name.split()).casefold()
-        rows = conn.execute(
-            sa.select(visitors)
-            .where(visitors.c.unit_id == unit_id, visitors.c.name_ct.is_not(None))
-            .order_by(visitors.c.last_visit_at.desc())
-        ).mappings()
-        for row in rows:
+        for row in store.with_names(conn, unit_id=unit_id):
             try:
                 plain = ring.decrypt_text(
                     row["name_ct"], aad=context("visitors", "name", row["id"])
@@ -254,20 +242,9 @@ def search(
         unit_id=unit_id,
         actor=actor,
         action="search",
-        fields=["id_number" if nik else "email" if email else "name"],
+        fields=[
+            "needs_review" if needs_review else "id_number" if nik else "email" if email else "name"
+        ],
         detail={"results": len(found)},
     )
     return found[:limit]
-
-
-def visit_count(conn: Connection, *, visitor_id: int) -> int:
-    return int(
-        conn.execute(
-            sa.select(sa.func.count()).select_from(visits).where(visits.c.visitor_id == visitor_id)
-        ).scalar_one()
-    )
-
-
-def photo_ids(conn: Connection, *, visitor_id: int) -> list[int]:
-    query = sa.select(id_photos.c.id).where(id_photos.c.visitor_id == visitor_id)
-    return [int(i) for i in conn.execute(query).scalars()]

@@ -1,6 +1,11 @@
 """Queue reads: where a ticket stands, the wait estimate, and the queue at a glance.
 
 Nothing here changes state (state changes live in :mod:`server.store.tickets`).
+``GET /queue`` reads through :func:`positions` (every waiting ticket's place
+and wait in a fixed number of queries: one per service for recent service
+times, one for open counters; the order itself is the pure
+:func:`server.domain.queue.people_ahead_counts`) and
+:func:`counter_services_by_counter`, never once per ticket.
 Every query is bounded by the live queue or by a date window, never by the
 years of history a unit accumulates: the wait estimate reads the latest
 finished tickets of one service through ``ix_tickets_service_finished`` and
@@ -9,7 +14,7 @@ only those finished within :data:`RECENT_WINDOW`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -18,7 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
 from server.db.schema import counter_services, counters, ticket_transitions, tickets
-from server.domain.queue import Action, Status
+from server.domain.queue import Action, Status, WaitingTicket, people_ahead_counts
 from server.domain.wait import MIN_SAMPLES, estimate_wait_minutes, typical_service_minutes
 from server.store import units
 from server.store.common import as_aware, first_row, utcnow
@@ -188,3 +193,109 @@ def recent_calls(conn: Connection, *, unit_id: int, day: date, limit: int = 6) -
         .limit(limit)
     )
     return list(conn.execute(query).mappings())
+
+
+def _recent_minutes(conn: Connection, *, service_id: int, now: datetime) -> list[float]:
+    recent = {"service_id": service_id, "since": now - RECENT_WINDOW}
+    return [
+        (finished - started).total_seconds() / 60
+        for started, finished in (
+            (as_aware(s), as_aware(f)) for s, f in conn.execute(_RECENT_DURATIONS, recent).all()
+        )
+        if started is not None and finished is not None
+    ]
+
+
+def open_counters_by_service(conn: Connection, *, unit_id: int) -> dict[int, int]:
+    """How many unpaused counters of the unit serve each service."""
+    query = (
+        sa.select(counter_services.c.service_id, sa.func.count())
+        .select_from(
+            counters.join(counter_services, counter_services.c.counter_id == counters.c.id)
+        )
+        .where(counters.c.unit_id == unit_id, counters.c.paused.is_(False))
+        .group_by(counter_services.c.service_id)
+    )
+    return {service_id: int(n) for service_id, n in conn.execute(query).all()}
+
+
+def counter_services_by_counter(conn: Connection, *, unit_id: int) -> dict[int, list[int]]:
+    """Every counter of the unit with the sorted ids of the services it serves (one query)."""
+    query = (
+        sa.select(counters.c.id, counter_services.c.service_id)
+        .select_from(
+            counters.outerjoin(counter_services, counter_services.c.counter_id == counters.c.id)
+        )
+        .where(counters.c.unit_id == unit_id)
+    )
+    out: dict[int, list[int]] = {}
+    for counter_id, service_id in conn.execute(query).all():
+        ids = out.setdefault(counter_id, [])
+        if service_id is not None:
+            ids.append(service_id)
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def positions(
+    conn: Connection,
+    *,
+    unit_id: int,
+    waiting: Sequence[RowMapping],
+    unit_default_minutes: float,
+    now: datetime | None = None,
+) -> dict[int, Position]:
+    """Every waiting ticket's :class:`Position`, the same numbers as :func:`people_ahead`
+    and :func:`estimated_wait` give one ticket at a time, in 1 + (services) queries."""
+    if not waiting:
+        return {}
+    moment = now or utcnow()
+    ahead = people_ahead_counts(
+        WaitingTicket(
+            id=row["id"],
+            service_id=row["service_id"],
+            priority=bool(row["priority"]),
+            queued_at=row["queued_at"],
+        )
+        for row in waiting
+    )
+    open_counters = open_counters_by_service(conn, unit_id=unit_id)
+    typical: dict[int, float] = {}
+    for service_id in sorted({row["service_id"] for row in waiting}):
+        minutes = _recent_minutes(conn, service_id=service_id, now=moment)
+        default = DEFAULT_SERVICE_MINUTES if len(minutes) >= MIN_SAMPLES else unit_default_minutes
+        typical[service_id] = typical_service_minutes(minutes, default)
+    out: dict[int, Position] = {}
+    for row in waiting:
+        n = ahead[row["id"]]
+        out[row["id"]] = Position(
+            people_ahead=n,
+            estimated_wait_minutes=estimate_wait_minutes(
+                people_ahead=n,
+                service_minutes=typical[row["service_id"]],
+                open_counters=open_counters.get(row["service_id"], 0),
+            ),
+        )
+    return out
+
+
+def no_shows_for_day(
+    conn: Connection, *, unit_id: int, day: date, limit: int = 50
+) -> list[dict[str, Any]]:
+    """Tickets of ``day`` marked as no-show, newest call first (numbers only, no personal data)."""
+    query = (
+        sa.select(
+            tickets.c.id,
+            tickets.c.number,
+            tickets.c.service_id,
+            tickets.c.counter_id,
+            tickets.c.called_at,
+        )
+        .where(
+            tickets.c.unit_id == unit_id,
+            tickets.c.day == day,
+            tickets.c.status == Status.NO_SHOW.value,
+        )
+        .order_by(tickets.c.called_at.desc(), tickets.c.id.desc())
+        .limit(limit)
+    )
+    return [dict(row) for row in conn.execute(query).mappings()]

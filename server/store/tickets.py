@@ -245,6 +245,17 @@ def _waiting_head(
     return conn.execute(query, params).mappings().first()
 
 
+_HELD_BY_COUNTER = (
+    sa.select(tickets.c.number, tickets.c.status)
+    .where(
+        tickets.c.unit_id == sa.bindparam("unit_id"),  # ix_tickets_lane: unit, status
+        tickets.c.counter_id == sa.bindparam("counter_id"),
+        tickets.c.status.in_([s.value for s in queue.AT_COUNTER]),
+    )
+    .limit(1)
+)
+
+
 def call_next(
     conn: Connection, *, unit_id: int, counter_id: int, actor: Actor
 ) -> RowMapping | None:
@@ -260,6 +271,11 @@ def call_next(
             "This counter serves no service; choose its services first.",
             code="counter_without_services",
         )
+    held = conn.execute(_HELD_BY_COUNTER, {"unit_id": unit_id, "counter_id": counter_id}).first()
+    try:
+        queue.ensure_counter_free(None if held is None else (held[0], Status(held[1])))
+    except queue.CounterBusy as exc:
+        raise Conflict(str(exc), code="counter_busy") from None
     settings = units.unit_settings(units.get_unit(conn, unit_id=unit_id))
     rule = FairnessRule(max_priority_in_row=int(settings["max_priority_in_row"]))
     heads = {

@@ -188,6 +188,11 @@ def set_counter_staff(
     )
 
 
+def unit_ids(conn: Connection) -> list[int]:
+    """The ids of every unit (a single-office install has exactly one)."""
+    return list(conn.execute(sa.select(units.c.id).order_by(units.c.id)).scalars())
+
+
 # --- administration: edits made on the admin pages --------------------------------
 
 UNIT_COLUMNS = ("name", "address", "phone", "email", "timezone")

@@ -105,7 +105,10 @@ def _exercise(
         headers=staff,
     )
     assert revealed.json()["value"] == NIK  # allowed: the audited reveal itself
-    assert client.get(f"/api/v1/visitors/{vid}/export", headers=staff).status_code == 200
+    assert (
+        client.get(f"/api/v1/visitors/{vid}/export?reason=akses+data", headers=staff).status_code
+        == 200
+    )
     bad = client.patch(
         f"/api/v1/visitors/{vid}",
         json={"email": NAME, "phone": NIK, "id_number": EMAIL, "reason": "koreksi"},

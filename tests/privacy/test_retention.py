@@ -7,19 +7,17 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from server.config import Settings
 from server.db.database import Database
 from server.db.privacy_schema import audit_log, id_photos, visitors, visits
 from server.privacy.keys import key_file_for
 from server.privacy.retention import expired_counts, purge
-from server.privacy.settings import PrivacySettings
 from tests.privacy.conftest import direct_registration
 from tests.server.conftest import Unit
 
 JPEG = b"\xff\xd8\xff\xe0photo"
 T0 = datetime(2026, 1, 5, 3, 0, tzinfo=UTC)
-RULES = PrivacySettings(
-    retention_photo_days=30, retention_guestbook_days=730, retention_audit_days=1825
-)
+RULES = Settings(retention_photo_days=30, retention_guestbook_days=730, retention_audit_days=1825)
 
 
 def _count(db: Database, table: sa.Table, *where: object) -> int:
@@ -86,16 +84,14 @@ def test_purge_at_explicit_times(db: Database, unit: Unit, tmp_path: Path) -> No
 
 def test_retention_job_purges_inside_the_server(db: Database, unit: Unit, tmp_path: Path) -> None:
     import asyncio
-    from types import SimpleNamespace
 
     from server.privacy.retention import start_retention_job
 
     ring = key_file_for(tmp_path / "keys.json").ring()
     direct_registration(db, ring, unit, serial=1, now=T0, photo=JPEG)  # long expired photo
-    app = SimpleNamespace(state=SimpleNamespace(db=db, privacy_settings=RULES))
 
     async def run() -> None:
-        task = start_retention_job(app, first_delay=0)
+        task = start_retention_job(db, RULES, first_delay=0)
         for _ in range(200):
             await asyncio.sleep(0.02)
             if _count(db, id_photos) == 0:

@@ -118,7 +118,7 @@ def test_search_export_correct_delete(
         assert found.status_code == 200 and [v["id"] for v in found.json()] == [vid], query
         assert NAME not in found.text
     assert client.post("/api/v1/visitors/search", json={"name": "budi"}, headers=staff).json() == []
-    exported = client.get(f"/api/v1/visitors/{vid}/export", headers=staff)
+    exported = client.get(f"/api/v1/visitors/{vid}/export?reason=permintaan+salinan", headers=staff)
     assert exported.status_code == 200
     assert "attachment" in exported.headers["content-disposition"]
     data = exported.json()

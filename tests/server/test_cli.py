@@ -12,7 +12,7 @@ import requests
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from server.config import DEFAULT_SECRET, InsecureSettingsError, Settings
+from server.config import Settings
 from server.db.database import Database
 from server.db.schema import metadata
 from tests.live import free_port, loket, serve_in_subprocess
@@ -80,20 +80,23 @@ def test_init_user_device_and_backup_on_sqlite(tmp_path: Path) -> None:
     assert refused.returncode == 2 and "exists" in refused.stderr
 
 
-def test_serve_refuses_the_default_secret(tmp_path: Path) -> None:
-    env = {"LOKET_DATA_DIR": str(tmp_path), "LOKET_SECRET_KEY": DEFAULT_SECRET, "LOKET_DEMO": "0"}
-    result = loket("serve", "--port", str(free_port()), env=env, check=False)
-    assert result.returncode == 2
-    assert "LOKET_SECRET_KEY" in result.stderr
-
-
-def test_settings_security_rules() -> None:
-    with pytest.raises(InsecureSettingsError):
-        Settings(secret_key=DEFAULT_SECRET, demo=False).check_secure()
-    with pytest.raises(InsecureSettingsError):
-        Settings(secret_key="too-short", demo=False).check_secure()
-    Settings(secret_key=DEFAULT_SECRET, demo=True).check_secure()
-    Settings(secret_key="x" * 40).check_secure()
+def test_settings_are_one_typed_object(monkeypatch: pytest.MonkeyPatch) -> None:
+    # LOKET_SECRET_KEY protected nothing and is gone; an old deployment that still sets
+    # it (or LOKET_DEMO) starts as before. Retention settings keep their variable names.
+    monkeypatch.setenv("LOKET_SECRET_KEY", "x")
+    monkeypatch.setenv("LOKET_DEMO", "0")
+    monkeypatch.setenv("LOKET_RETENTION_PHOTO_DAYS", "12")
+    settings = Settings()
+    assert settings.retention_photo_days == 12
+    fields = set(Settings.model_fields)
+    assert not fields & {"secret_key", "demo", "timezone", "default_service_minutes"}
+    assert {
+        "retention_guestbook_days",
+        "retention_audit_days",
+        "retention_interval_hours",
+    } <= fields
+    with pytest.raises(ValueError):
+        Settings(retention_audit_days=1)  # audit rows are kept at least 30 days
     assert (
         Settings(database_url="postgres://u@h/db").sqlalchemy_url == "postgresql+psycopg://u@h/db"
     )

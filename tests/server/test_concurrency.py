@@ -88,6 +88,13 @@ def test_eight_kiosks_and_eight_counters_never_collide(
                 assert r.status_code == 200, r.text
                 assert r.json()["counter_id"] == counter_id
                 called.append(r.json()["id"])
+                # one visitor per counter: clear it before calling the next
+                done = session.post(
+                    f"{base}/api/v1/tickets/{r.json()['id']}/cancel",
+                    headers=staff_headers,
+                    timeout=30,
+                )
+                assert done.status_code == 200, done.text
 
         with ThreadPoolExecutor(CALLERS) as pool:
             per_counter = list(pool.map(drain, counter_ids))

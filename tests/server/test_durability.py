@@ -26,7 +26,6 @@ def test_acknowledged_tickets_survive_sigkill(
     env = {
         "LOKET_DATA_DIR": str(tmp_path),
         "LOKET_DATABASE_URL": settings.database_url,
-        "LOKET_SECRET_KEY": settings.secret_key,
     }
     token = unit.kiosk_token
     db.dispose()

@@ -287,3 +287,19 @@ def test_pages_run_under_their_csp(server: WebServer, browser: Any) -> None:
     console.locator("#unit-name", has_text="Belitung Timur").wait_for()
     assert problems == []
     ctx.close()
+
+
+def test_lookup_budget_alert_reaches_the_console(server: WebServer, browser: Any) -> None:
+    server.reset()
+    page = open_console(new_context(browser), server)
+    with httpx.Client(base_url=server.url + "/api/v1", timeout=10) as c:
+        kiosk = {"Authorization": f"Bearer {server.kiosk_token}"}
+        codes = [
+            c.post("/visitors/lookup", json={"nik": f"190601450190{n:04d}"}, headers=kiosk)
+            for n in range(30)
+        ]
+    assert codes[-1].status_code == 429 and int(codes[-1].headers["Retry-After"]) >= 1
+    alert = page.locator("#alerts .alert", has_text="pencarian data pengunjung")
+    alert.wait_for()
+    assert "Kios lobi" in alert.inner_text()
+    page.context.close()

@@ -46,9 +46,9 @@ from server.domain import events as event_names
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.exports.visitor_pdf import render_visitor_pdf
 from server.i18n import normalise_language
-from server.privacy import audit, subject
+from server.privacy import subject
 from server.privacy.routes import get_ring
-from server.store import accounts, events, units
+from server.store import accounts, audit, events, units
 from server.store import audit as audit_store
 from server.store.accounts import Principal
 from server.store.common import as_aware, utcnow

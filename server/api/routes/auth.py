@@ -8,8 +8,7 @@ from server.api.deps import SESSION_COOKIE, AnyPrincipal, DbDep, SettingsDep
 from server.api.schemas import LoginIn, LoginOut, UserOut
 from server.api.schemas.admin import PasswordChangeIn
 from server.errors import Forbidden, InvalidInput, TooManyRequests, Unauthorized
-from server.privacy import audit
-from server.store import accounts
+from server.store import accounts, audit
 from server.store.common import Actor
 
 router = APIRouter(prefix="/auth", tags=["auth"])

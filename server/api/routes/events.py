@@ -1,4 +1,13 @@
-"""Server-Sent Events: every queue change of the caller's unit, resumable by id."""
+"""Server-Sent Events: every queue change of the caller's unit, resumable by id.
+
+Framing and headers (``text/event-stream``, ``Cache-Control: no-cache``,
+``X-Accel-Buffering: no``) come from FastAPI's own SSE support
+(:class:`fastapi.sse.EventSourceResponse`); this route only decides what to
+send. The stream opens with ``retry: 2000`` and the id to resume from, then
+sends one event per stored change and a ``: ping`` comment after
+``sse_ping_seconds`` without changes (FastAPI adds its own 15-second ping
+on top, which clients ignore like ours).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +15,7 @@ import json
 from collections.abc import AsyncIterator
 
 from fastapi import APIRouter, Request
-from fastapi.responses import StreamingResponse
+from fastapi.sse import EventSourceResponse, ServerSentEvent
 from starlette.concurrency import run_in_threadpool
 
 from server.api.deps import AnyPrincipal, DbDep, SettingsDep
@@ -15,6 +24,7 @@ from server.domain import events as event_names
 from server.store import events
 
 router = APIRouter(tags=["events"])
+RETRY_MS = 2000
 
 
 def _parse_last_id(request: Request) -> int | None:
@@ -30,14 +40,10 @@ async def event_types() -> EventTypesOut:
     return EventTypesOut(types=list(event_names.ALL))
 
 
-@router.get(
-    "/events",
-    response_class=StreamingResponse,
-    responses={200: {"content": {"text/event-stream": {}}}},
-)
+@router.get("/events", response_class=EventSourceResponse)
 async def stream(
     request: Request, principal: AnyPrincipal, db: DbDep, settings: SettingsDep
-) -> StreamingResponse:
+) -> AsyncIterator[ServerSentEvent]:
     notifier = request.app.state.notifier
     reader = request.app.state.event_reader
     unit_id = principal.unit_id
@@ -47,25 +53,25 @@ async def stream(
         with db.read() as conn:
             return events.last_event_id(conn, unit_id=unit_id)
 
-    async def body() -> AsyncIterator[bytes]:
-        last = after if after is not None else await run_in_threadpool(read_last)
-        yield f"retry: 2000\nid: {last}\n: connected\n\n".encode()
-        idle = 0.0
-        while not await request.is_disconnected():
-            rows = await reader.after(unit_id, last)
-            for row in rows:
-                last = int(row["id"])
-                data = json.dumps(row["payload"], separators=(",", ":"))
-                yield f"id: {last}\nevent: {row['type']}\ndata: {data}\n\n".encode()
-            if rows:
-                idle = 0.0
-                continue
-            wait = settings.sse_poll_seconds if db.is_sqlite else settings.sse_ping_seconds
-            await notifier.wait(unit_id, wait)
-            idle += wait
-            if idle >= settings.sse_ping_seconds:
-                idle = 0.0
-                yield b": ping\n\n"
-
-    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
-    return StreamingResponse(body(), media_type="text/event-stream", headers=headers)
+    last = after if after is not None else await run_in_threadpool(read_last)
+    yield ServerSentEvent(retry=RETRY_MS)
+    yield ServerSentEvent(id=str(last), comment="connected")
+    idle = 0.0
+    while not await request.is_disconnected():
+        rows = await reader.after(unit_id, last)
+        for row in rows:
+            last = int(row["id"])
+            yield ServerSentEvent(
+                id=str(last),
+                event=row["type"],
+                raw_data=json.dumps(row["payload"], separators=(",", ":")),
+            )
+        if rows:
+            idle = 0.0
+            continue
+        wait = settings.sse_poll_seconds if db.is_sqlite else settings.sse_ping_seconds
+        await notifier.wait(unit_id, wait)
+        idle += wait
+        if idle >= settings.sse_ping_seconds:
+            idle = 0.0
+            yield ServerSentEvent(comment="ping")

@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import SQLAlchemyError
 
 from server import __version__
 from server.api.deps import DbDep
+from server.api.schemas import HealthOut
+from server.store.health import database_reachable
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/health")
+@router.get(
+    "/health",
+    response_model=HealthOut,
+    responses={503: {"model": HealthOut, "description": "The database is unreachable"}},
+)
 def health(db: DbDep) -> JSONResponse:
-    try:
-        with db.read() as conn:
-            conn.execute(sa.text("SELECT 1"))
-        database = "ok"
-    except SQLAlchemyError:
-        database = "unreachable"
+    database = "ok" if database_reachable(db) else "unreachable"
     code = 200 if database == "ok" else 503
     return JSONResponse(
         {

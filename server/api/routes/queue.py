@@ -7,27 +7,48 @@ from typing import Any
 from fastapi import APIRouter
 
 from server.api.deps import AnyPrincipal, DbDep, SettingsDep
-from server.api.schemas import TrackOut
-from server.api.views import ticket_out, tracking_view
+from server.api.schemas import QueueOut, TrackOut
+from server.api.views import recall_rule, ticket_out, tracking_view
 from server.domain.clock import local_day
 from server.errors import NotFound
 from server.store import queue_reads, units
 from server.store.common import as_aware, utcnow
+from server.store.queue_reads import Position
 
 router = APIRouter(tags=["queue"])
+HELD = Position(people_ahead=0, estimated_wait_minutes=0)  # a called or served ticket waits no more
 
 
-@router.get("/queue")
+@router.get("/queue", response_model=QueueOut)
 def get_queue(principal: AnyPrincipal, db: DbDep, settings: SettingsDep) -> dict[str, Any]:
+    """Every service's waiting tickets, each counter's current ticket and the last calls.
+
+    A fixed number of queries, however many tickets wait (``store/queue_reads``).
+    """
     with_token = principal.device_kind != "board"
+    unit_id = principal.unit_id
     with db.read() as conn:
-        services = units.list_services(conn, unit_id=principal.unit_id)
-        waiting = queue_reads.waiting_tickets(conn, unit_id=principal.unit_id)
-        held = queue_reads.active_tickets_by_counter(conn, unit_id=principal.unit_id)
+        unit = units.get_unit(conn, unit_id=unit_id)
+        rule = recall_rule(unit)
+        default_minutes = float(units.unit_settings(unit)["default_service_minutes"])
+        services = units.list_services(conn, unit_id=unit_id)
+        waiting = queue_reads.waiting_tickets(conn, unit_id=unit_id)
+        held = queue_reads.active_tickets_by_counter(conn, unit_id=unit_id)
+        positions = queue_reads.positions(
+            conn, unit_id=unit_id, waiting=waiting, unit_default_minutes=default_minutes
+        )
+        served_by = queue_reads.counter_services_by_counter(conn, unit_id=unit_id)
         by_service: dict[int, list[dict[str, Any]]] = {s["id"]: [] for s in services}
         for row in waiting:
             by_service.setdefault(row["service_id"], []).append(
-                ticket_out(conn, row, settings, with_token=with_token)
+                ticket_out(
+                    conn,
+                    row,
+                    settings,
+                    with_token=with_token,
+                    position=positions[row["id"]],
+                    rule=rule,
+                )
             )
         counters = [
             {
@@ -35,16 +56,17 @@ def get_queue(principal: AnyPrincipal, db: DbDep, settings: SettingsDep) -> dict
                 "number": c["number"],
                 "name": c["name"],
                 "paused": c["paused"],
-                "service_ids": units.counter_service_ids(conn, counter_id=c["id"]),
-                "current": ticket_out(conn, held[c["id"]], settings, with_token=with_token)
+                "service_ids": served_by.get(c["id"], []),
+                "current": ticket_out(
+                    conn, held[c["id"]], settings, with_token=with_token, position=HELD, rule=rule
+                )
                 if c["id"] in held
                 else None,
             }
-            for c in units.list_counters(conn, unit_id=principal.unit_id)
+            for c in units.list_counters(conn, unit_id=unit_id)
         ]
-        unit = units.get_unit(conn, unit_id=principal.unit_id)
         today = local_day(utcnow(), unit["timezone"])
-        calls = queue_reads.recent_calls(conn, unit_id=principal.unit_id, day=today)
+        calls = queue_reads.recent_calls(conn, unit_id=unit_id, day=today)
     return {
         "services": [
             {

@@ -21,7 +21,9 @@ router = APIRouter(tags=["tickets"])
     "/tickets",
     status_code=201,
     response_model=TicketOut,
-    responses={200: {"description": "A retry: the ticket issued for this request id"}},
+    responses={
+        200: {"model": TicketOut, "description": "A retry: the ticket issued for this request id"}
+    },
 )
 async def issue(
     body: TicketIn, principal: KioskOrStaff, db: DbDep, settings: SettingsDep, response: Response

@@ -7,15 +7,15 @@ from typing import Any
 from fastapi import APIRouter
 
 from server.api.deps import AnyPrincipal, DbDep, SettingsDep, StaffUser
-from server.api.schemas import CounterServicesIn, PathId
+from server.api.schemas import CounterOut, CounterServicesIn, PathId, ServiceOut, UnitOut
 from server.api.views import service_out
 from server.db.database import Database
-from server.store import events, units
+from server.store import counters, queue_reads, units
 
 router = APIRouter(tags=["unit"])
 
 
-@router.get("/unit")
+@router.get("/unit", response_model=UnitOut)
 def get_unit(principal: AnyPrincipal, db: DbDep, settings: SettingsDep) -> dict[str, Any]:
     with db.read() as conn:
         unit = units.get_unit(conn, unit_id=principal.unit_id)
@@ -38,73 +38,54 @@ def get_unit(principal: AnyPrincipal, db: DbDep, settings: SettingsDep) -> dict[
     }
 
 
-@router.get("/services")
+@router.get("/services", response_model=list[ServiceOut])
 def list_services(principal: AnyPrincipal, db: DbDep) -> list[dict[str, Any]]:
     with db.read() as conn:
         rows = units.list_services(conn, unit_id=principal.unit_id)
     return [service_out(r) for r in rows]
 
 
-def _counter_out(conn: Any, row: Any) -> dict[str, Any]:
-    return {
-        "id": row["id"],
-        "number": row["number"],
-        "name": row["name"],
-        "paused": row["paused"],
-        "staff_user_id": row["staff_user_id"],
-        "service_ids": units.counter_service_ids(conn, counter_id=row["id"]),
-    }
-
-
-@router.get("/counters")
+@router.get("/counters", response_model=list[CounterOut])
 def list_counters(principal: AnyPrincipal, db: DbDep) -> list[dict[str, Any]]:
     with db.read() as conn:
-        return [_counter_out(conn, r) for r in units.list_counters(conn, unit_id=principal.unit_id)]
+        served_by = queue_reads.counter_services_by_counter(conn, unit_id=principal.unit_id)
+        return [
+            {
+                "id": r["id"],
+                "number": r["number"],
+                "name": r["name"],
+                "paused": r["paused"],
+                "staff_user_id": r["staff_user_id"],
+                "service_ids": served_by.get(r["id"], []),
+            }
+            for r in units.list_counters(conn, unit_id=principal.unit_id)
+        ]
 
 
-def _counter_changed(conn: Any, unit_id: int, counter_id: int) -> dict[str, Any]:
-    row = units.get_counter(conn, unit_id=unit_id, counter_id=counter_id)
-    out = _counter_out(conn, row)
-    events.emit(
-        conn,
-        unit_id=unit_id,
-        type="counter.updated",
-        payload={
-            "ticket": None,
-            "counter": {k: out[k] for k in ("id", "number", "name")},
-            "paused": out["paused"],
-            "service_ids": out["service_ids"],
-        },
-    )
-    return out
-
-
-@router.put("/counters/{counter_id}/services")
+@router.put("/counters/{counter_id}/services", response_model=CounterOut)
 def set_services(
     counter_id: PathId, body: CounterServicesIn, principal: StaffUser, db: DbDep
 ) -> dict[str, Any]:
     with db.write() as conn:
-        units.get_counter(conn, unit_id=principal.unit_id, counter_id=counter_id)
-        units.set_counter_services(
-            conn, unit_id=principal.unit_id, counter_id=counter_id, service_ids=body.service_ids
+        return counters.choose_services(
+            conn,
+            unit_id=principal.unit_id,
+            counter_id=counter_id,
+            service_ids=body.service_ids,
+            staff_user_id=principal.user_id,
         )
-        units.set_counter_staff(
-            conn, unit_id=principal.unit_id, counter_id=counter_id, user_id=principal.user_id
-        )
-        return _counter_changed(conn, principal.unit_id, counter_id)
 
 
 def _set_paused(db: Database, unit_id: int, counter_id: int, *, paused: bool) -> dict[str, Any]:
     with db.write() as conn:
-        units.set_counter_paused(conn, unit_id=unit_id, counter_id=counter_id, paused=paused)
-        return _counter_changed(conn, unit_id, counter_id)
+        return counters.set_paused(conn, unit_id=unit_id, counter_id=counter_id, paused=paused)
 
 
-@router.post("/counters/{counter_id}/pause")
+@router.post("/counters/{counter_id}/pause", response_model=CounterOut)
 def pause(counter_id: PathId, principal: StaffUser, db: DbDep) -> dict[str, Any]:
     return _set_paused(db, principal.unit_id, counter_id, paused=True)
 
 
-@router.post("/counters/{counter_id}/resume")
+@router.post("/counters/{counter_id}/resume", response_model=CounterOut)
 def resume(counter_id: PathId, principal: StaffUser, db: DbDep) -> dict[str, Any]:
     return _set_paused(db, principal.unit_id, counter_id, paused=False)

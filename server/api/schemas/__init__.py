@@ -1,107 +1,54 @@
-"""Request and response bodies of the API (pydantic models, shown in /openapi.json)."""
+"""Request and response bodies of the API (pydantic models, shown in /openapi.json).
+
+One module per feature (``auth``, ``tickets``, ``queue``, ``unit``, ``devices``,
+``health``, ``guestbook``) plus ``common``; this package re-exports the names
+routes import from ``server.api.schemas``.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Literal
+from server.api.schemas.auth import LoginIn, LoginOut, UserOut
+from server.api.schemas.common import MAX_ID, LocalText, PathId, QueryId, RowId, Strict
+from server.api.schemas.devices import DeviceOut, HeartbeatIn, PrinterReport, PrinterState
+from server.api.schemas.health import HealthOut
+from server.api.schemas.queue import (
+    CounterQueueOut,
+    NoShowOut,
+    QueueOut,
+    RecentCallOut,
+    ServiceQueueOut,
+    TrackOut,
+)
+from server.api.schemas.tickets import ActionIn, TicketIn, TicketOut, TransferIn
+from server.api.schemas.unit import CounterOut, CounterServicesIn, ServiceOut, UnitOut
 
-from fastapi import Path, Query
-from pydantic import BaseModel, ConfigDict, Field
-
-# Ids are SQL integers: anything outside 1..2^31-1 cannot name a row and is refused
-# as invalid input before it reaches the database (where it would overflow).
-MAX_ID = 2_147_483_647
-RowId = Annotated[int, Field(ge=1, le=MAX_ID)]
-PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
-QueryId = Annotated[int, Query(ge=1, le=MAX_ID)]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class LoginIn(Strict):
-    username: str = Field(min_length=1, max_length=80)
-    password: str = Field(min_length=1, max_length=200)
-
-
-class UserOut(BaseModel):
-    id: int
-    username: str
-    role: str
-    unit_id: int
-
-
-class LoginOut(BaseModel):
-    token: str
-    user: UserOut
-
-
-class TicketIn(Strict):
-    service_id: RowId
-    priority: bool = False
-    priority_reason: Literal["disability", "elderly", "pregnant", "children", "disaster"] | None = (
-        None
-    )
-    visit_id: RowId | None = None
-    client_request_id: str | None = Field(default=None, min_length=8, max_length=64)
-
-
-class TicketOut(BaseModel):
-    id: int
-    number: str
-    service_id: int
-    status: str
-    priority: bool
-    priority_reason: str | None
-    counter_id: int | None
-    target_counter_id: int | None
-    issued_at: datetime
-    called_at: datetime | None
-    recall_count: int
-    tracking_token: str | None
-    tracking_url: str | None
-    people_ahead: int
-    estimated_wait_minutes: int
-    visit_id: int | None
-
-
-class ActionIn(Strict):
-    counter_id: RowId | None = None
-    note: str | None = Field(default=None, max_length=500)
-
-
-class TransferIn(Strict):
-    service_id: RowId | None = None
-    counter_id: RowId | None = None
-    note: str | None = Field(default=None, max_length=500)
-
-
-class CounterServicesIn(Strict):
-    service_ids: list[RowId] = Field(max_length=50)
-
-
-class PrinterState(Strict):
-    online: bool
-    paper: Literal["ok", "near_end", "out", "unknown"] = "unknown"
-    error: str | None = Field(default=None, max_length=300)
-
-
-class HeartbeatIn(Strict):
-    printer: PrinterState | None = None
-
-
-class TrackOut(BaseModel):
-    number: str
-    service: str
-    status: str
-    counter_name: str | None
-    people_ahead: int
-    estimated_wait_minutes: int
-    issued_at: datetime
-
-
-class HealthOut(BaseModel):
-    status: str
-    database: str
-    version: str
+__all__ = [
+    "MAX_ID",
+    "ActionIn",
+    "CounterOut",
+    "CounterQueueOut",
+    "CounterServicesIn",
+    "DeviceOut",
+    "HealthOut",
+    "HeartbeatIn",
+    "LocalText",
+    "LoginIn",
+    "LoginOut",
+    "NoShowOut",
+    "PathId",
+    "PrinterReport",
+    "PrinterState",
+    "QueryId",
+    "QueueOut",
+    "RecentCallOut",
+    "RowId",
+    "ServiceOut",
+    "ServiceQueueOut",
+    "Strict",
+    "TicketIn",
+    "TicketOut",
+    "TrackOut",
+    "TransferIn",
+    "UnitOut",
+    "UserOut",
+]

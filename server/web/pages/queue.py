@@ -21,15 +21,15 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from server.api.deps import BoardOrStaff, DbDep, SettingsDep, StaffUser
+from server.api.schemas import NoShowOut
 from server.api.views import tracking_view
 from server.config import Settings
 from server.domain.clock import local_day
 from server.errors import InvalidInput
 from server.i18n import LANGUAGES, catalog, normalise_language, t
-from server.store import units
+from server.store import queue_reads, units
 from server.voice.phrases import PhraseError, call_phrase
 from server.voice.synth import Synthesizer
-from server.web import queries
 
 log = logging.getLogger(__name__)
 
@@ -172,19 +172,19 @@ def voice_call(
     )
 
 
-@router.get("/console/no-shows.json")
+@router.get("/console/no-shows.json", response_model=list[NoShowOut])
 def console_no_shows(principal: StaffUser, db: DbDep) -> JSONResponse:
-    """Today's no-show tickets of the caller's unit, for the requeue list."""
+    """Today's no-show tickets of the caller's unit, for the requeue list.
+
+    The rows are checked against :class:`NoShowOut` (the body stays as it was:
+    ``called_at`` in ``isoformat``), and sent with ``Cache-Control: no-store``."""
     with db.read() as conn:
         unit = units.get_unit(conn, unit_id=principal.unit_id)
         day = local_day(datetime.now().astimezone(), unit["timezone"])
-        rows = queries.no_shows_for_day(conn, unit_id=principal.unit_id, day=day)
+        rows = queue_reads.no_shows_for_day(conn, unit_id=principal.unit_id, day=day)
     body = [
         {
-            "id": r["id"],
-            "number": r["number"],
-            "service_id": r["service_id"],
-            "counter_id": r["counter_id"],
+            **NoShowOut.model_validate(r).model_dump(),
             "called_at": r["called_at"].isoformat() if r["called_at"] else None,
         }
         for r in rows

@@ -12,12 +12,10 @@ import { QuickTicket } from "./quick_ticket.js";
 
 const COUNTER_KEY = "loket.console.counter";
 const ACTIVE = new Set(["called", "serving"]);
-// Which actions a ticket in each state allows (mirrors server/domain/queue.py).
-const ALLOWED = {
-  none: ["call-next", "pause"],
-  called: ["recall", "start", "no-show", "cancel", "transfer", "pause"],
-  serving: ["finish", "transfer", "pause"],
-};
+// What the counter can do; what the current ticket allows comes from the API
+// (ticket.allowed_actions, decided by server/domain/queue.py), never a copy here.
+const COUNTER_ACTIONS = { idle: ["call-next", "pause"], busy: ["pause"] };
+const buttonAction = (action) => action.replace("_", "-"); // API no_show -> button no-show
 const CALL_ACTIONS = new Set(["call-next"]);
 
 const $ = (id) => document.getElementById(id);
@@ -267,7 +265,9 @@ class Console {
     $("current-elapsed").textContent = this.current && this.current.called_at
       ? t("called_minutes_ago", { minutes: minutesSince(this.current.called_at) }) : "";
 
-    const allowed = new Set(ALLOWED[state] || []);
+    const allowed = new Set(this.current
+      ? [...COUNTER_ACTIONS.busy, ...(this.current.allowed_actions || []).map(buttonAction)]
+      : COUNTER_ACTIONS.idle);
     for (const btn of document.querySelectorAll("#actions button[data-action]")) {
       const action = btn.dataset.action;
       btn.disabled = this.busy || !counter || !allowed.has(action) || (action === "call-next" && paused);
@@ -446,12 +446,17 @@ class Console {
 
   addAlert(data) {
     const device = data.device || {};
+    if (data.lookup) return this.pushAlert(t("alert_lookup", { device: device.name || t("unknown_device") }));
     const printer = data.printer || (data.status && data.status.printer) || {};
     const paper = printer.paper ? t(`paper_${printer.paper}`) : "";
     const text = t("alert_printer", {
       device: device.name || data.device_name || t("unknown_device"),
       problem: [printer.online === false ? t("printer_offline") : "", paper, printer.error || ""].filter(Boolean).join(" · ") || t("printer_fault"),
     });
+    this.pushAlert(text);
+  }
+
+  pushAlert(text) {
     this.alerts = [{ text, at: new Date() }, ...this.alerts.filter((a) => a.text !== text)].slice(0, 3);
     const strip = $("alerts");
     strip.replaceChildren(...this.alerts.map((a) => el("div", { class: "alert" }, el("strong", {}, "⚠ "), a.text,
