@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import uuid
 from pathlib import Path
@@ -61,10 +62,11 @@ def test_privacy_desk_find_reveal_export_correct_erase(
         (["name"], "Permintaan akses data oleh pengunjung")
     ]
 
-    exported = page.request.get(
-        server.url + (page.locator("#desk-export-json").get_attribute("href") or "")
-    )
-    data = exported.json()
+    with page.expect_download() as download:
+        page.locator("#desk-export-json").click()
+    data = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    href = page.locator("#desk-export-json").get_attribute("href") or ""
+    assert "reason=Permintaan" in href
     assert data["identity"] == {
         "name": NAME, "email": EMAIL, "phone": PHONE, "id_number": NIK, "id_type": "ktp",
     }  # fmt: skip
@@ -72,11 +74,10 @@ def test_privacy_desk_find_reveal_export_correct_erase(
     assert data["profile"] == {k: payload[k] for k in data["profile"]}
     assert len(data["visits"]) == 1 and data["id_photos"] == []
     assert data["visits"][0]["purpose"] == "penelitian"
-    pdf = page.request.get(
-        server.url + (page.locator("#desk-export-pdf").get_attribute("href") or "")
-    )
-    assert pdf.headers["content-type"] == "application/pdf"
-    (tmp_path / "export.pdf").write_bytes(pdf.body())
+    with page.expect_download() as download:
+        page.locator("#desk-export-pdf").click()
+    (tmp_path / "export.pdf").write_bytes(Path(download.value.path()).read_bytes())
+    assert (tmp_path / "export.pdf").read_bytes().startswith(b"%PDF")
     text = subprocess.run(
         ["pdftotext", "-layout", str(tmp_path / "export.pdf"), "-"],
         capture_output=True, text=True, check=True,

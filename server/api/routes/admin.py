@@ -571,13 +571,14 @@ def export_pdf(
     db: DbDep,
     settings: SettingsDep,
     lang: Annotated[str, Query(max_length=5)] = "id",
+    reason: Annotated[str | None, Query(max_length=500)] = None,
 ) -> Response:
     """Everything held about one visitor as a PDF (audited as an export, like the JSON)."""
     ring = get_ring(settings)
     with db.write() as conn:
         data = subject.export(
             conn, ring=ring, unit_id=principal.unit_id, visitor_id=visitor_id,
-            actor=actor_of(principal), reason="pdf",
+            actor=actor_of(principal), reason=reason,
         )  # fmt: skip
         unit = units.get_unit(conn, unit_id=principal.unit_id)
     body = render_visitor_pdf(data, unit_name=unit["name"], lang=normalise_language(lang))

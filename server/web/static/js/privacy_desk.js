@@ -21,6 +21,9 @@ export class PrivacyDesk {
     $("desk-search-form").addEventListener("submit", (e) => { e.preventDefault(); this.search(); });
     $("desk-correct-form").addEventListener("submit", (e) => { e.preventDefault(); this.correct(); });
     $("desk-erase").addEventListener("click", () => this.erase());
+    for (const id of ["desk-export-json", "desk-export-pdf"]) {
+      $(id).addEventListener("click", (e) => this.exportLink(e, id));
+    }
   }
 
   errorText(err) {
@@ -70,7 +73,18 @@ export class PrivacyDesk {
         ? el("button", { type: "button", class: "btn", onclick: () => this.reveal(field) }, t("desk_reveal")) : null))));
     $("desk-export-json").href = `/api/v1/visitors/${v.id}/export`;
     $("desk-export-pdf").href = `/api/v1/admin/visitors/${v.id}/export.pdf?lang=${lang()}`;
+    this.exportBase = { "desk-export-json": $("desk-export-json").href, "desk-export-pdf": $("desk-export-pdf").href };
     $("desk-record").hidden = false;
+  }
+
+  // An export also needs the reason (audited): it goes into the download's address.
+  exportLink(e, id) {
+    this.clear();
+    const reason = this.reason();
+    if (!reason) { e.preventDefault(); return; }
+    const url = new URL(this.exportBase[id]);
+    url.searchParams.set("reason", reason);
+    $(id).href = url.pathname + url.search;
   }
 
   async reveal(field) {
