@@ -47,6 +47,28 @@ class Settings(BaseSettings):
         default=1.0, gt=0, description="SQLite: how often a stream looks for new events."
     )
     sqlite_synchronous: str = "FULL"
+    # mail (issue 11): SMTP for the durable outbox; empty host = mail off
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_security: str = Field(default="starttls", description="none, starttls or tls")
+    smtp_user: str = ""
+    smtp_password: str = ""
+    mail_from: str = "loket@localhost"
+    smtp_timeout_seconds: float = 15.0
+    mail_poll_seconds: float = 5.0
+    mail_retry_base_seconds: float = 30.0
+    mail_retry_max_seconds: float = 1800.0
+    mail_max_attempts: int = 40
+    case_near_limit_days: int = 5
+    attachment_max_bytes: int = 200 * 1024
+    smtp_ca_file: str = Field(
+        default="",
+        description="CA bundle for the SMTP server's TLS certificate; empty = system CAs",
+    )
+
+    @property
+    def mail_enabled(self) -> bool:
+        return bool(self.smtp_host)
 
     # Retention of personal data (docs/privacy.md); the server purges on this schedule.
     retention_photo_days: int = Field(default=30, ge=0, description="ID photos.")

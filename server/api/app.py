@@ -13,7 +13,11 @@ from server import __version__
 from server.api.errors import install_error_handlers
 from server.api.limits import BodySizeLimit
 from server.api.routes import admin, auth, devices, events, health, queue, tickets, unit
+from server.api.routes import calendar as calendar_routes
+from server.api.routes import cases as case_routes
+from server.api.routes import mail as mail_routes
 from server.api.routes import ratings as rating_routes
+from server.api.routes import reports as report_routes
 from server.auth.cache import PrincipalCache
 from server.auth.throttle import LoginThrottle
 from server.config import Settings
@@ -21,11 +25,14 @@ from server.db.database import Database, create_db_engine
 from server.events.notifier import Notifier
 from server.events.pg_listener import PostgresListener
 from server.events.reader import SharedEventReader
+from server.mail.lifecycle import start_mail_jobs
 from server.privacy import routes as privacy_routes
 from server.privacy.retention import start_retention_job
 from server.web.pages import admin as admin_pages
+from server.web.pages import cases as case_pages
 from server.web.pages import queue as queue_pages
 from server.web.pages import ratings as rating_pages
+from server.web.pages import reports as report_pages
 
 API_PREFIX = "/api/v1"
 
@@ -49,9 +56,11 @@ def create_app(settings: Settings, *, db: Database | None = None) -> FastAPI:
             listener = PostgresListener(settings.sqlalchemy_url, notifier)
             listener.start()
         retention = start_retention_job(database, settings)
+        stop_mail = start_mail_jobs(_app)
         try:
             yield
         finally:
+            stop_mail()
             retention.cancel()
             if listener is not None:
                 listener.stop()
@@ -77,10 +86,15 @@ def create_app(settings: Settings, *, db: Database | None = None) -> FastAPI:
     for module in (auth, unit, tickets, queue, events, devices, health):
         api.include_router(module.router)
     api.include_router(privacy_routes.router)
+    for feature in (case_routes, calendar_routes, mail_routes):
+        api.include_router(feature.router)
     api.include_router(rating_routes.router)
+    api.include_router(report_routes.router)
     api.include_router(admin.router)
     app.include_router(api)
+    app.include_router(case_pages.router)
     app.include_router(queue_pages.router)
+    app.include_router(report_pages.router)
     app.include_router(rating_pages.router)
     app.include_router(admin_pages.router)
 

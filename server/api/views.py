@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy.engine import Connection, RowMapping
 
 from server.config import Settings
+from server.domain.cases import requires_email
 from server.domain.queue import RecallRule, Status, allowed_actions
 from server.i18n import normalise_language
 from server.store import queue_reads, units
@@ -74,6 +75,7 @@ def service_out(row: RowMapping) -> dict[str, Any]:
         "name": {"id": row["name_id"], "en": row["name_en"]},
         "description": {"id": row["description_id"], "en": row["description_en"]},
         "active": row["active"],
+        "requires_email": requires_email(row["code"]),
     }
 
 

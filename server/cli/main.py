@@ -9,8 +9,9 @@ from collections.abc import Sequence
 
 from printers.cli import add_printer_commands
 from printers.errors import PrinterError
-from server.cli import admin, run
+from server.cli import admin, run, sla
 from server.cli import rating as rating_cli
+from server.cli import reports as report_cli
 from server.cli.common import fail
 from server.privacy.cli import add_privacy_commands
 
@@ -22,7 +23,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_commands(sub)
     add_printer_commands(sub)
     add_privacy_commands(sub)
+    sla.add_commands(sub)
     rating_cli.add_commands(sub)
+    report_cli.add_commands(sub)
     return parser
 
 

@@ -21,6 +21,7 @@ TICKET_TRANSFERRED: Final = "ticket.transferred"
 TICKET_CANCELLED: Final = "ticket.cancelled"
 COUNTER_UPDATED: Final = "counter.updated"
 DEVICE_ALERT: Final = "device.alert"
+CASE_STEP: Final = "case.step"  # a request or complaint took a step (issue 11)
 UNIT_UPDATED: Final = "unit.updated"  # an admin changed the office (admin pages)
 SERVICES_UPDATED: Final = "services.updated"  # an admin added or changed a service
 
@@ -36,6 +37,7 @@ ALL: Final[tuple[str, ...]] = (
     TICKET_CANCELLED,
     COUNTER_UPDATED,
     DEVICE_ALERT,
+    CASE_STEP,
     UNIT_UPDATED,
     SERVICES_UPDATED,
 )

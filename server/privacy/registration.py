@@ -55,6 +55,8 @@ class Registration:
     priority_reason: str | None = None
     returning_visitor_id: int | None = None
     client_request_id: str | None = None
+    email_copy: bool = False
+    public_base_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -203,6 +205,21 @@ def register(
             visit_id=visit_id,
             visitor_id=visitor_id,
             jpeg=reg.photo_jpeg,
+            now=moment,
+        )
+    if reg.email_copy and v.get("email") and created:
+        from server.store.case_mail import (
+            queue_ticket_copy,  # issue 11 hook: the ticket e-mail copy
+        )
+
+        queue_ticket_copy(
+            conn,
+            ring=ring,
+            unit_id=unit_id,
+            ticket=ticket,
+            email=str(v["email"]),
+            language=reg.language,
+            base_url=reg.public_base_url,
             now=moment,
         )
     audit.record(

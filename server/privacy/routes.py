@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import threading
+from dataclasses import replace
 from datetime import date
 from typing import Annotated, Any
 
@@ -162,7 +163,11 @@ def register(
     ring: RingDep,
     response: Response,
 ) -> dict[str, Any]:
-    reg = registration_from(body)
+    reg = replace(
+        registration_from(body),
+        email_copy=body.email_copy,
+        public_base_url=settings.public_base_url,
+    )
     result = register_once(
         db, ring=ring, unit_id=principal.unit_id, actor=actor_of(principal), reg=reg
     )

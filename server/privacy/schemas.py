@@ -32,6 +32,7 @@ class RegistrationIn(BaseModel):
     returning_visitor_id: RowId | None = None
     visitor: dict[str, Any]
     id_photo_jpeg_base64: str | None = None
+    email_copy: bool = False
 
 
 class LookupIn(BaseModel):

@@ -25,6 +25,7 @@ from server.db.schema import counters, services, tickets, units
 from server.domain import skm
 from server.domain.queue import Status
 from server.errors import Conflict, NotFound
+from server.store import cases
 from server.store.common import first_row, inserted_id, utcnow
 from server.store.tickets import local_day
 
@@ -180,6 +181,8 @@ def record_rating(
                 for a in rating.answers
             ],
         )
+    # The standard's step 12: a rating completes the request's "rated" step.
+    cases.mark_case_rated(conn, ticket_id=target.ticket_id, at=moment)
     return rating_id
 
 

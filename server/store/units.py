@@ -21,6 +21,8 @@ DEFAULT_UNIT_SETTINGS: dict[str, Any] = {
     "running_text": "",
     "complaint_channels": [],
     "counter_area": "",
+    # issue 11: {"clock_start_step": "form_received"|"form_complete", "staff_emails": {username: address}}
+    "cases": {},
     "rating_ipak": False,  # exit rating: ask the IPAK yes/no block after SKM-9
     "rating_skd16": False,  # exit rating: ask the SKD-16 template (1-10) as well
     "rating_skd_url": "",  # exit rating: the office's SKD link, shown as a QR on "thanks"

@@ -134,8 +134,12 @@ def test_old_sim_numbers(number: str):
 
 @pytest.mark.parametrize(
     ("number", "code"),
-    [("", "sim_empty"), ("12345678901", "sim_length"), ("12345678901234567", "sim_length"),
-     ("12345678901X", "sim_digits")],
+    [
+        ("", "sim_empty"),
+        ("12345678901", "sim_length"),
+        ("12345678901234567", "sim_length"),
+        ("12345678901X", "sim_digits"),
+    ],
 )
 def test_bad_sim(number: str, code: str):
     assert code_of(validate_sim, number, today=TODAY) == code
@@ -148,8 +152,13 @@ def test_passport_numbers(number: str):
 
 @pytest.mark.parametrize(
     ("number", "code"),
-    [("", "passport_empty"), ("<<<", "passport_empty"), ("AB12345678", "passport_length"),
-     ("AB#12345", "passport_chars"), ("ÄB123456", "passport_chars")],
+    [
+        ("", "passport_empty"),
+        ("<<<", "passport_empty"),
+        ("AB12345678", "passport_length"),
+        ("AB#12345", "passport_chars"),
+        ("ÄB123456", "passport_chars"),
+    ],
 )
 def test_bad_passport_numbers(number: str, code: str):
     assert code_of(validate_passport, number) == code
@@ -276,8 +285,16 @@ def test_generated_indonesian_passport_roundtrip():
     number, birth, expiry = "B1234567<", "850312", "310101"
     optional = "<" * 14
     l2 = (
-        number + str(mrz_check_digit(number)) + "IDN" + birth + str(mrz_check_digit(birth))
-        + "M" + expiry + str(mrz_check_digit(expiry)) + optional + "0"
+        number
+        + str(mrz_check_digit(number))
+        + "IDN"
+        + birth
+        + str(mrz_check_digit(birth))
+        + "M"
+        + expiry
+        + str(mrz_check_digit(expiry))
+        + optional
+        + "0"
     )
     l2 += str(mrz_check_digit(l2[0:10] + l2[13:20] + l2[21:43]))
     l1 = ("P<IDNSANTOSO<<BUDI").ljust(44, "<")

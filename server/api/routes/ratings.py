@@ -130,9 +130,6 @@ def _store(
             channel="terminal" if device is not None else "web",
             device_id=device.device_id if device is not None else None,
         )
-        # Cross-feature hook (cases, issue 11): when merged, complete the recommendation
-        # case's "rated" step here, in the same transaction:
-        # cases.mark_case_rated(conn, ticket_id=target.ticket_id, at=<now>)
     return target, data, rating_id
 
 

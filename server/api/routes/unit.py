@@ -35,6 +35,7 @@ def get_unit(principal: AnyPrincipal, db: DbDep, settings: SettingsDep) -> dict[
         "skd_url": extra["rating_skd_url"],
         "opening_hours": extra["opening_hours"],
         "public_base_url": settings.public_base_url,
+        "mail_enabled": settings.mail_enabled,
     }
 
 

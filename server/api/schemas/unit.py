@@ -24,6 +24,7 @@ class UnitOut(BaseModel):
     skd_url: str = ""
     opening_hours: dict[str, str] = {}
     public_base_url: str
+    mail_enabled: bool = False
 
 
 class ServiceOut(BaseModel):
@@ -33,6 +34,7 @@ class ServiceOut(BaseModel):
     name: LocalText
     description: LocalText
     active: bool
+    requires_email: bool = False
 
 
 class CounterOut(BaseModel):

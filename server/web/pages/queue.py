@@ -30,6 +30,7 @@ from server.i18n import LANGUAGES, catalog, normalise_language, t
 from server.store import queue_reads, units
 from server.voice.phrases import PhraseError, call_phrase
 from server.voice.synth import Synthesizer
+from server.web.pages.case_tracking import public_case_view
 
 log = logging.getLogger(__name__)
 
@@ -200,7 +201,8 @@ def tracking_page(
     language = _language(request, lang)
     with db.read() as conn:
         view = tracking_view(conn, token=tracking_token, settings=settings, lang=language)
-    response = _page(request, "track.html", language, ticket=view)
-    if view is None:
+        case = public_case_view(conn, token=tracking_token, lang=language)
+    response = _page(request, "track.html", language, ticket=view, case=case, token=tracking_token)
+    if view is None and case is None:
         response.status_code = 404
     return response

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
+# chain: 0003 -> 0009 -> 0006 -> 0004 -> 0005
 down_revision = "0009"
 branch_labels = None
 depends_on = None

@@ -1,0 +1,1 @@
+"""Files kept beside the database (request-form attachments), outside the web root."""

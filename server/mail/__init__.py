@@ -1,0 +1,1 @@
+"""Outgoing e-mail: message composition from catalogs, the SMTP sender and the outbox worker."""

@@ -1,0 +1,40 @@
+"""Fixtures for the report tests: the hand-counted month on each backend, and an API client."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from argon2 import PasswordHasher
+from fastapi.testclient import TestClient
+
+from server.api.app import create_app
+from server.auth import passwords
+from server.config import Settings
+from server.db.database import Database
+from tests.reports.month import seed_month
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(
+        passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
+    )
+
+
+@pytest.fixture
+def month(db: Database, settings: Settings) -> dict[str, Any]:
+    return seed_month(db, settings)
+
+
+@pytest.fixture
+def client(settings: Settings, db: Database, month: dict[str, Any]) -> Iterator[TestClient]:
+    with TestClient(create_app(settings, db=db)) as c:
+        yield c
+
+
+def login(client: TestClient, username: str, password: str) -> dict[str, str]:
+    response = client.post("/api/v1/auth/login", json={"username": username, "password": password})
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['token']}"}
