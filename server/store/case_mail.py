@@ -72,11 +72,14 @@ def queue_step_mail(
     if kind.complaint:
         due = first_response_due(conn, case)
         params["first_due"] = due.isoformat() if due else ""
+    link = tracking_link(base_url, case["tracking_token"])
+    if template == "rate_invitation" and case["ticket_id"] is not None:
+        link += "/rate"  # straight to the rating form behind the ticket's QR
     message = compose(
         template,
         lang,
         office=office_of(unit),
-        link=tracking_link(base_url, case["tracking_token"]),
+        link=link,
         body_key=body_key,
         **params,
     )

@@ -144,8 +144,13 @@ def test_messages_arrive_with_the_right_content(mail_client: TestClient, port: i
         open_case(mail_client, staff, lang="en")
         wait_for(lambda: len(inbox.messages) == 3)
         assert inbox.messages[2]["Subject"].startswith("Your request has been received")
+        wait_for(
+            lambda: (
+                {m["status"] for m in mail_client.get(f"{API}/mail", headers=staff).json()}
+                == {"sent"}
+            )
+        )
         listed = mail_client.get(f"{API}/mail", headers=staff).json()
-        assert {m["status"] for m in listed} == {"sent"}
         assert all("pemohon" not in str(m) for m in listed)  # no address in the admin list
     finally:
         controller.stop()
@@ -193,8 +198,12 @@ def test_smtp_down_during_three_changes_then_each_delivered_once(
         subjects = sorted(m["Subject"] for m in inbox.messages)
         assert any("perlu perbaikan" in s for s in subjects)
         assert any("Pengaduan" in s for s in subjects)
-        rows = mail_client.get(f"{API}/mail", headers=staff).json()
-        assert {m["status"] for m in rows} == {"sent"}
+        wait_for(
+            lambda: (
+                {m["status"] for m in mail_client.get(f"{API}/mail", headers=staff).json()}
+                == {"sent"}
+            )
+        )
     finally:
         controller.stop()
 
@@ -286,6 +295,8 @@ def test_kiosk_ticket_copy_and_case_mail_reach_the_visitor(
         assert mail_client.get(f"{API}/unit", headers=kiosk).json()["mail_enabled"] is True
         services = mail_client.get(f"{API}/services", headers=kiosk).json()
         rec = next(s for s in services if s["code"] == "rekomendasi")
+        assert rec["requires_email"] is True
+        assert not any(s["requires_email"] for s in services if s["code"] != "rekomendasi")
         body = registration_body(unit, service_id=rec["id"], email_copy=True)
         first = mail_client.post(f"{API}/registrations", json=body, headers=kiosk)
         assert first.status_code == 201, first.text
@@ -321,6 +332,26 @@ def test_kiosk_ticket_copy_and_case_mail_reach_the_visitor(
         wait_for(lambda: len(inbox.messages) == 2)
         assert inbox.messages[1]["To"] == EMAIL
         assert inbox.messages[1]["Subject"].startswith("Permohonan Anda telah diterima")
+        # the standard's step 11 -> 12: contacting the visitor invites them to rate,
+        # with a link straight to the rating form behind their ticket
+        assert called["id"] == ticket["id"]
+        case_id = r.json()["id"]
+        admin = login(mail_client)
+        letter = {"letter_number": "B-9", "letter_date": "2026-04-01", "outcome": "layak"}
+        for name, who, values in [
+            ("form_complete", staff, {}),
+            ("examiner_assigned", admin, {"examiner": "Budi"}),
+            ("letter_drafted", staff, letter),
+            ("sent_romantik", staff, {"romantik_ref": "R-9"}),
+            ("visitor_contacted", staff, {}),
+        ]:
+            took = mail_client.post(
+                f"{API}/cases/{case_id}/steps", json={"step": name, "values": values}, headers=who
+            )
+            assert took.status_code == 200, took.text
+        wait_for(lambda: len(inbox.messages) == 4)  # the letter sent, then the invitation
+        invitation_text, _ = body_text(inbox.messages[3])
+        assert f"/t/{ticket['tracking_token']}/rate" in invitation_text
     finally:
         controller.stop()
 
