@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection, RowMapping
 from sqlalchemy.exc import IntegrityError
 
 from server.db.database import Database
+from server.domain.cases import requires_email
 from server.domain.clock import local_day
 from server.domain.guestbook import Outcome, email_required_error, registration_outcome
 from server.errors import Conflict, InvalidInput
@@ -139,7 +140,7 @@ def register(
             fields={"name": "required"},
         )
     email_error = email_required_error(
-        identity["email"], requires_email=bool(service["requires_email"])
+        identity["email"], requires_email=requires_email(service["code"], service["case_kind"])
     )
     if email_error:
         raise InvalidInput(

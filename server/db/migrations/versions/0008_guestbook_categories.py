@@ -1,8 +1,7 @@
-"""BPS's SKD block I guestbook categories, and services that need an e-mail.
+"""BPS's SKD block I guestbook categories.
 
 Adds ``occupation_other``, ``disability`` and ``disability_kind`` to visitors
-and visits, ``requires_email`` to services (true for the recommendation
-service, code ``rekomendasi``), and moves the categories of existing rows to
+and visits, and moves the categories of existing rows to
 the SKD ones with the mapping documented in ``docs/guestbook.md`` so reports
 keep counting them. The mapping is frozen here (not read from the data file),
 so this migration means the same thing forever.
@@ -72,21 +71,11 @@ def upgrade() -> None:
         with op.batch_alter_table(table, schema=None) as batch_op:
             for column in _new_columns():
                 batch_op.add_column(column)
-    with op.batch_alter_table("services", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("requires_email", sa.Boolean(), server_default=sa.false(), nullable=False)
-        )
-    services = sa.table("services", sa.column("code", sa.String), sa.column("requires_email"))
-    op.execute(
-        sa.update(services).where(services.c.code == "rekomendasi").values(requires_email=True)
-    )
     _remap(MAPPING)
 
 
 def downgrade() -> None:
     _remap(REVERSE)
-    with op.batch_alter_table("services", schema=None) as batch_op:
-        batch_op.drop_column("requires_email")
     for table in TABLES:
         with op.batch_alter_table(table, schema=None) as batch_op:
             for column in reversed(_new_columns()):
