@@ -52,10 +52,20 @@ def visitor_ticket_ids(conn: Connection, *, visitor_id: int) -> list[int]:
 
 
 def case_ids_for_tickets(conn: Connection, *, ticket_ids: list[int]) -> list[int]:
+    """Cases opened from these tickets, and complaints filed on their tracking pages.
+
+    A complaint sent from a ticket's public tracking page (channel ``web``) comes
+    from whoever holds that ticket, so it is the visitor's own data too.
+    """
     if not ticket_ids:
         return []
-    query = sa.select(cases.c.id).where(cases.c.ticket_id.in_(ticket_ids))
-    return [int(c) for c in conn.execute(query).scalars()]
+    opened = sa.select(cases.c.id).where(cases.c.ticket_id.in_(ticket_ids))
+    filed = sa.select(complaints.c.case_id).where(
+        complaints.c.about_ticket_id.in_(ticket_ids), complaints.c.channel == "web"
+    )
+    found = {int(c) for c in conn.execute(opened).scalars()}
+    found |= {int(c) for c in conn.execute(filed).scalars()}
+    return sorted(found)
 
 
 def erase_cases(conn: Connection, *, case_ids: list[int]) -> list[tuple[int, int]]:

@@ -235,11 +235,25 @@ def test_erasing_a_visitor_clears_their_cases_mails_and_attachments(
     ).json()["id"]
     _attach(client, staff, cid)
     _attach(client, staff, other)
-    mails = _mails(db, cid)
+    # the visitor also complains from their ticket's tracking page
+    track = opened.json()["tracking_url"].replace("http://loket.test", "") + "/complaint"
+    filed = client.post(
+        track,
+        content="text=Keluhan+rahasia+pengunjung&email=siti.keluhan%40example.com",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert filed.status_code == 201, filed.text
+    with db.read() as conn:
+        complaint = dict(conn.execute(sa.select(complaints)).mappings().one())
+    assert complaint["channel"] == "web" and complaint["about_ticket_id"] == ticket_id
+    mails = _mails(db, cid) + _mails(db, complaint["case_id"])
     assert mails and all(m["to_ct"] is not None for m in mails)
     needles = _needles(db, cid, [m["id"] for m in mails])
+    text_ct = bytes(complaint["text_ct"])
+    needles.append(text_ct[len(text_ct) // 2 - 8 : len(text_ct) // 2 + 8])
     report = personal_data_report(db)["units"][0]["counts"]
-    assert (report["cases_with_contact"], report["attachments"]) == (2, 2)
+    assert (report["cases_with_contact"], report["attachments"]) == (3, 2)
+    assert report["complaints_with_text"] == 1
     if db.is_sqlite:  # really in the files before the erasure
         path = _sqlite_file(db)
         wal = Path(str(path) + "-wal")
@@ -252,9 +266,15 @@ def test_erasing_a_visitor_clears_their_cases_mails_and_attachments(
     row = _row(db, cases, cid)
     assert all(row[c] is None for c in ("name_ct", "email_ct", "phone_ct", "form_ct"))
     assert row["kind"] == "recommendation" and row["ticket_id"] == ticket_id
-    for m in _mails(db, cid):
+    for m in _mails(db, cid) + _mails(db, complaint["case_id"]):
         assert (m["to_ct"], m["body_text"], m["body_html"]) == (None, "", "")
         assert m["status"] == "failed"  # an erased recipient is never written to
+    refused = client.post(f"{API}/mail/{mails[0]['id']}/retry", headers=login(client))
+    assert refused.status_code == 409
+    assert refused.json()["error"]["code"] == "mail_recipient_erased"
+    assert _mails(db, cid)[0]["status"] == "failed"
+    assert _row(db, complaints, complaint["id"])["text_ct"] is None
+    assert _row(db, cases, complaint["case_id"])["email_ct"] is None
     with db.read() as conn:
         kept = conn.execute(sa.select(attachments.c.case_id)).scalars().all()
     assert kept == [other]
@@ -262,7 +282,7 @@ def test_erasing_a_visitor_clears_their_cases_mails_and_attachments(
     assert _row(db, cases, other)["email_ct"] is not None  # someone else's case: untouched
     report = personal_data_report(db)["units"][0]["counts"]
     assert (report["cases_with_contact"], report["cases_with_form"]) == (1, 0)
-    assert report["attachments"] == 1
+    assert (report["attachments"], report["complaints_with_text"]) == (1, 0)
     if db.is_sqlite:
         path = _sqlite_file(db)
         _assert_absent(path.read_bytes(), needles, "the database file")
