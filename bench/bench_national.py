@@ -89,7 +89,14 @@ def setup_units(url: str, count: int) -> list[dict[str, object]]:
     return made
 
 
-def board(base: str, token: str, stop: threading.Event, counts: dict[str, int], key: str) -> None:
+def board(
+    base: str,
+    token: str,
+    stop: threading.Event,
+    counts: dict[str, int],
+    key: str,
+    ready: threading.Semaphore,
+) -> None:
     with requests.get(
         f"{base}/api/v1/events", params={"token": token}, stream=True, timeout=(5, 60)
     ) as response:
@@ -97,8 +104,10 @@ def board(base: str, token: str, stop: threading.Event, counts: dict[str, int], 
         while not stop.is_set():
             try:
                 line = next(lines)
-            except (requests.exceptions.ConnectionError, StopIteration):
+            except (requests.RequestException, StopIteration):  # the servers stopped
                 return
+            if line.startswith(b": connected"):
+                ready.release()  # the stream's starting point is fixed from here on
             if line.startswith(b"event:"):
                 counts[key] = counts.get(key, 0) + 1
 
@@ -156,6 +165,12 @@ def main() -> None:
     parser.add_argument("--visitors", type=int, default=60, help="arrivals per unit per day")
     parser.add_argument("--day-seconds", type=float, default=60.0)
     parser.add_argument("--servers", type=int, default=2)
+    parser.add_argument(
+        "--drain-seconds",
+        type=float,
+        default=16.0,
+        help="wait after the day before counting deliveries (streams re-read every 15 s)",
+    )
     args = parser.parse_args()
     pg = os.environ.get("LOKET_TEST_POSTGRES_URL")
     if not pg:
@@ -179,17 +194,27 @@ def main() -> None:
         bases = [s[1] for s in servers]
         stop = threading.Event()
         delivered: dict[str, int] = {}
+        ready = threading.Semaphore(0)
         boards = [
             threading.Thread(
                 target=board,
-                args=(bases[i % len(bases)], str(u["board"]), stop, delivered, str(u["unit_id"])),
+                args=(
+                    bases[i % len(bases)],
+                    str(u["board"]),
+                    stop,
+                    delivered,
+                    str(u["unit_id"]),
+                    ready,
+                ),
                 daemon=True,
             )
             for i, u in enumerate(units)
         ]
         for b in boards:
             b.start()
-        time.sleep(1.0)
+        for _ in boards:  # every board connected before the day starts
+            if not ready.acquire(timeout=60):
+                sys.exit("a board stream did not connect within 60 s")
         stats = Stats()
         cpu0 = sum(cpu_seconds(p.pid) for p in procs)
         t0 = time.perf_counter()
@@ -207,7 +232,7 @@ def main() -> None:
                 s.join()
         elapsed = time.perf_counter() - t0
         cpu = sum(cpu_seconds(p.pid) for p in procs) - cpu0
-        time.sleep(5.0)  # let the last events reach the boards
+        time.sleep(args.drain_seconds)  # let the last events reach the boards
         stop.set()
         db = Database(create_db_engine(normalise_database_url(url)))
         with db.read() as conn:

@@ -71,8 +71,8 @@ def measure(
     label: str,
     clients: int,
     count: int,
-    action: Callable[[requests.Session, int], None],
-    server_pid: int,
+    action: Callable[[requests.Session, int], float | None],
+    server_pids: list[int],
 ) -> dict[str, object]:
     latencies: list[float] = []
     lock = threading.Lock()
@@ -82,17 +82,19 @@ def measure(
         mine = []
         for i in range(w, count, clients):
             t0 = time.perf_counter()
-            action(session, i)
-            mine.append((time.perf_counter() - t0) * 1000)
+            timed = action(session, i)  # an action may time its own measured part
+            mine.append(timed if timed is not None else (time.perf_counter() - t0) * 1000)
         with lock:
             latencies.extend(mine)
 
-    cpu0 = cpu_seconds(server_pid)
+    cpu0 = sum(cpu_seconds(pid) for pid in server_pids)
     t0 = time.perf_counter()
     with ThreadPoolExecutor(clients) as pool:
         list(pool.map(worker, range(clients)))
     elapsed = time.perf_counter() - t0
-    server_cpu_ms = (cpu_seconds(server_pid) - cpu0) * 1000 / max(1, len(latencies))
+    server_cpu_ms = (
+        (sum(cpu_seconds(pid) for pid in server_pids) - cpu0) * 1000 / max(1, len(latencies))
+    )
     return {
         "what": label,
         "clients": clients,
@@ -175,7 +177,7 @@ def measure_open_loop(
     rate: float,
     seconds: float,
     action: Callable[[requests.Session, int], None],
-    server_pid: int,
+    server_pids: list[int],
     threads: int = 32,
 ) -> dict[str, object]:
     """Send ``rate`` requests per second on a fixed schedule; latency from the schedule."""
@@ -202,7 +204,7 @@ def measure_open_loop(
         with lock:
             latencies.extend(mine)
 
-    cpu0 = cpu_seconds(server_pid)
+    cpu0 = sum(cpu_seconds(pid) for pid in server_pids)
     with ThreadPoolExecutor(threads) as pool:
         list(pool.map(worker, range(threads)))
     elapsed = time.perf_counter() - start
@@ -213,7 +215,9 @@ def measure_open_loop(
         "p50": statistics.median(latencies),
         "p99": percentile(latencies, 0.99),
         "rate": len(latencies) / elapsed,
-        "cpu": (cpu_seconds(server_pid) - cpu0) * 1000 / max(1, len(latencies)),
+        "cpu": (sum(cpu_seconds(pid) for pid in server_pids) - cpu0)
+        * 1000
+        / max(1, len(latencies)),
     }
 
 
@@ -230,11 +234,34 @@ def start_server(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str, flo
     base = f"http://127.0.0.1:{port}"
     while True:
         try:
-            if requests.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
+            if requests.get(f"{base}/api/v1/health", timeout=5).status_code == 200:
                 break
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or slow on a loaded machine
             time.sleep(0.005)
     return proc, base, time.perf_counter() - t_start, cpu_seconds(proc.pid)
+
+
+def add_counters(url: str, total: int) -> None:
+    """Give the unit ``total`` counters serving every service: one per calling client."""
+    from server.db.database import Database, create_db_engine
+    from server.db.schema import units as units_table
+    from server.store import units
+
+    engine = create_db_engine(url)
+    db = Database(engine)
+    with db.write() as conn:
+        unit_id = conn.execute(sa.select(sa.func.min(units_table.c.id))).scalar_one()
+        service_ids = [s["id"] for s in units.list_services(conn, unit_id=unit_id)]
+        have = len(units.list_counters(conn, unit_id=unit_id))
+        for number in range(have + 1, total + 1):
+            units.add_counter(
+                conn,
+                unit_id=unit_id,
+                number=number,
+                name=f"Loket {number}",
+                service_ids=service_ids,
+            )
+    engine.dispose()
 
 
 def bench_backend(
@@ -245,10 +272,13 @@ def bench_backend(
     run([python, "-m", "server.cli.main", "init"], env)
     kiosk = run([python, "-m", "server.cli.main", "device", "add", "--kind", "kiosk"], env)
     info: dict[str, object] = {}
+    pg_env = env.get("LOKET_DATABASE_URL")
+    sqlite_url = f"sqlite:///{env['LOKET_DATA_DIR']}/loket.sqlite3"
+    url = normalise_database_url(pg_env) if pg_env else sqlite_url
+    # one counter per calling client, as at a real desk (two clients on one counter
+    # would only measure them queueing for that counter's row lock)
+    add_counters(url, max(args.clients))
     if args.history:
-        pg_env = env.get("LOKET_DATABASE_URL")
-        sqlite_url = f"sqlite:///{env['LOKET_DATA_DIR']}/loket.sqlite3"
-        url = normalise_database_url(pg_env) if pg_env else sqlite_url
         info["history_seed_s"] = seed_history(url, tickets=args.history)
         name = f"{name}, {args.history:,} finished tickets"
     colds = []
@@ -274,7 +304,7 @@ def bench_backend(
         services = [s["id"] for s in requests.get(f"{base}/api/v1/services", headers=kh).json()]
         counters = [c["id"] for c in requests.get(f"{base}/api/v1/counters", headers=kh).json()]
 
-        def issue(session: requests.Session, i: int) -> None:
+        def issue(session: requests.Session, i: int) -> None:  # timed whole
             r = session.post(
                 f"{bases[i % len(bases)]}/api/v1/tickets",
                 headers=kh,
@@ -285,26 +315,38 @@ def bench_backend(
             )
             assert r.status_code == 201, r.text
 
-        def call(session: requests.Session, i: int) -> None:
-            r = session.post(
-                f"{bases[i % len(bases)]}/api/v1/counters/{counters[i % len(counters)]}/call-next",
-                headers=sh,
-            )
+        def call(session: requests.Session, i: int) -> float:
+            """Call next (timed), then serve the visitor (not timed): a counter calls
+            the next visitor only once the previous one has left it."""
+            base_url = bases[i % len(bases)]
+            counter = counters[i % len(counters)]
+            t0 = time.perf_counter()
+            r = session.post(f"{base_url}/api/v1/counters/{counter}/call-next", headers=sh)
+            elapsed = (time.perf_counter() - t0) * 1000
             assert r.status_code == 200, r.text
+            ticket = r.json()["id"]
+            for step in ("start", "finish"):
+                done = session.post(
+                    f"{base_url}/api/v1/tickets/{ticket}/{step}",
+                    headers=sh,
+                    json={"counter_id": counter},
+                )
+                assert done.status_code == 200, done.text
+            return elapsed
 
         label = f"{name}" + (f", {args.servers} servers" if args.servers > 1 else "")
         locks = []
         for what, action in (("issue ticket", issue), ("call next", call)):
             for clients in args.clients:
                 with LockSampler(pg_url) as sampler:
-                    rows.append(measure(f"{label}: {what}", clients, tickets, action, proc.pid))
+                    rows.append(measure(f"{label}: {what}", clients, tickets, action, pids))
                 if sampler.summary():
                     locks.append(f"{what}, {clients} clients: {sampler.summary()}")
             if args.open_rate and what == "issue ticket":
                 with LockSampler(pg_url) as sampler:
                     rows.append(
                         measure_open_loop(
-                            f"{label}: {what}", args.open_rate, args.open_seconds, action, proc.pid
+                            f"{label}: {what}", args.open_rate, args.open_seconds, action, pids
                         )
                     )
                 if sampler.summary():

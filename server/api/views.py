@@ -75,7 +75,8 @@ def service_out(row: RowMapping) -> dict[str, Any]:
         "name": {"id": row["name_id"], "en": row["name_en"]},
         "description": {"id": row["description_id"], "en": row["description_en"]},
         "active": row["active"],
-        "requires_email": requires_email(row["code"]),
+        # the service's own flag (migration 0008) or a case kind that answers by e-mail
+        "requires_email": bool(row["requires_email"]) or requires_email(row["code"]),
     }
 
 

@@ -12,11 +12,20 @@ the commit.
 
 Code that changes the queue calls :func:`mark_changed` on the connection; after
 the commit the database wakes this process's event listeners and, on
-PostgreSQL, every other server process through ``NOTIFY``.
+PostgreSQL, every other server process through ``NOTIFY``. That ``NOTIFY`` is
+sent after the commit, on a connection of its own, by one sender thread that
+folds a burst into one notification per unit: PostgreSQL takes one
+database-wide lock for every committing transaction that notified, which would
+make all writers (and the row locks they hold) wait in line for each other's
+disk flush. The wake-up is a hint, the event rows are the truth: a process that
+dies between its commit and the notification delays other processes' streams
+until their next periodic read, and loses nothing.
 """
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -67,6 +76,44 @@ def _configure_sqlite(engine: Engine, synchronous: str) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+class _NotifySender:
+    """PostgreSQL: ``NOTIFY`` outside the write transactions, one per unit and burst."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._pending: queue.SimpleQueue[set[int]] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="loket-pg-notify", daemon=True)
+        self._started = False
+        self._lock = threading.Lock()
+
+    def send(self, unit_ids: set[int]) -> None:
+        if not self._started:
+            with self._lock:
+                if not self._started:
+                    self._thread.start()
+                    self._started = True
+        self._pending.put(unit_ids)
+
+    def _run(self) -> None:
+        statement = sa.text("SELECT pg_notify(:channel, :payload)")
+        while True:
+            units = set(self._pending.get())
+            while True:
+                try:
+                    units |= self._pending.get_nowait()
+                except queue.Empty:
+                    break
+            try:
+                with self.engine.connect() as raw:
+                    conn = raw.execution_options(isolation_level="AUTOCOMMIT")
+                    for unit_id in sorted(units):
+                        conn.execute(
+                            statement, {"channel": NOTIFY_CHANNEL, "payload": str(unit_id)}
+                        )
+            except sa.exc.SQLAlchemyError:  # other processes read again on their next tick
+                continue
+
+
 class Database:
     """One engine plus the post-commit hook that wakes event listeners."""
 
@@ -78,6 +125,7 @@ class Database:
         self._writer = (
             GroupCommitWriter(engine, after_commit=self._notify) if self.is_sqlite else None
         )
+        self._notify_sender = _NotifySender(engine) if self.is_postgres else None
 
     def _notify(self, conn: Connection) -> None:
         changed: set[int] = conn.info.pop(_CHANGED_KEY, set())
@@ -100,11 +148,9 @@ class Database:
             conn.info.pop(_CHANGED_KEY, None)
             with conn.begin():
                 yield conn
-                for unit_id in conn.info.get(_CHANGED_KEY, ()):
-                    conn.execute(
-                        sa.text("SELECT pg_notify(:channel, :payload)"),
-                        {"channel": NOTIFY_CHANNEL, "payload": str(unit_id)},
-                    )
+            changed = conn.info.get(_CHANGED_KEY)
+            if changed and self._notify_sender is not None:
+                self._notify_sender.send(set(changed))
             self._notify(conn)
 
     async def run_write(self, fn: Callable[[Connection], T]) -> T:

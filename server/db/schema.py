@@ -48,6 +48,8 @@ services = sa.Table(
     sa.Column("description_en", sa.String(400), nullable=False, server_default=""),
     sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
     sa.Column("sort_order", sa.Integer, nullable=False, server_default="0"),
+    # the visit needs an e-mail (the recommendation service answers by e-mail)
+    sa.Column("requires_email", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.UniqueConstraint("unit_id", "prefix", name="uq_services_unit_prefix"),
     sa.UniqueConstraint("unit_id", "code", name="uq_services_unit_code"),
 )

@@ -37,6 +37,7 @@ class ServiceSpec:
     name_en: str
     description_id: str = ""
     description_en: str = ""
+    requires_email: bool = False
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,7 @@ def add_service(conn: Connection, *, unit_id: int, spec: ServiceSpec, sort_order
             name_en=spec.name_en,
             description_id=spec.description_id,
             description_en=spec.description_en,
+            requires_email=spec.requires_email,
             sort_order=sort_order,
         )
     )
