@@ -20,9 +20,13 @@ def new_context(browser: Any) -> Any:
 # browser's autoplay policy does (``NotAllowedError``).
 REFUSE_AUTOPLAY_UNTIL_GESTURE = """
 (() => {
+  let touched = false;
+  for (const type of ["pointerdown", "mousedown", "keydown", "touchstart", "click"]) {
+    window.addEventListener(type, (e) => { if (e.isTrusted) touched = true; }, true);
+  }
   const realPlay = HTMLMediaElement.prototype.play;
   HTMLMediaElement.prototype.play = function (...args) {
-    if (!navigator.userActivation.hasBeenActive) {
+    if (!touched) {
       return Promise.reject(new DOMException(
         "play() failed because the user didn't interact with the document first.",
         "NotAllowedError"));

@@ -6,12 +6,26 @@
 // ?last_event_id= after a back-off, and reports "online"/"offline" so pages
 // can show an indicator and re-fetch their state after a reconnect.
 
-export const EVENT_TYPES = [
-  "ticket.issued", "ticket.called", "ticket.recalled", "ticket.started",
-  "ticket.finished", "ticket.no_show", "ticket.requeued", "ticket.transferred",
-  "ticket.cancelled", "counter.updated", "device.alert",
-  "unit.updated", "services.updated",
-];
+// The event names come from the server (GET /api/v1/events/types, served from
+// server/domain/events.py): the browser keeps no list of its own. Fetched once
+// per page; a failed fetch is retried with the stream's own back-off.
+let typesPromise = null;
+
+function eventTypes() {
+  if (!typesPromise) {
+    typesPromise = fetch("/api/v1/events/types", { cache: "no-store" })
+      .then((r) => {
+        if (!r.ok) throw new Error(`HTTP ${r.status}`);
+        return r.json();
+      })
+      .then((body) => body.types)
+      .catch((err) => {
+        typesPromise = null;
+        throw err;
+      });
+  }
+  return typesPromise;
+}
 
 export class LiveEvents {
   constructor({ token = null, onEvent, onStatus, path = "/api/v1/events" }) {
@@ -36,8 +50,16 @@ export class LiveEvents {
     return u.pathname + u.search;
   }
 
-  open() {
+  async open() {
     clearTimeout(this.timer);
+    let types;
+    try {
+      types = await eventTypes();
+    } catch {
+      this.setOnline(false, false);
+      this.scheduleReopen();
+      return;
+    }
     if (this.source) this.source.close();
     const src = new EventSource(this.url());
     this.source = src;
@@ -54,7 +76,7 @@ export class LiveEvents {
       // CLOSED: it gave up; reopen ourselves, resuming from the last id.
       if (src.readyState === EventSource.CLOSED) this.scheduleReopen();
     };
-    for (const type of EVENT_TYPES) {
+    for (const type of types) {
       src.addEventListener(type, (msg) => this.dispatch(type, msg, src));
     }
   }
