@@ -70,3 +70,50 @@ def test_a_reader_between_out_of_order_commits_misses_nothing(db: Database, unit
     ids = [int(r["id"]) for r in seen]
     assert ids == sorted(ids) and len(set(ids)) == 2
 
+
+
+def test_a_polling_stream_gets_every_event_of_racing_writers(db: Database, unit: Unit) -> None:
+    """Six writers of one unit hold their transaction open a random while after their
+    event; a reader polling like a stream (after the last id it saw) gets every one."""
+    import random
+
+    with db.read() as conn:
+        start = events.last_event_id(conn, unit_id=unit.id)
+    writers, per_writer = 6, 5
+    stop = threading.Event()
+    seen: list[dict[str, Any]] = []
+
+    def reader() -> None:
+        last = start
+        while not stop.is_set():
+            for row in _read(db, unit.id, last):
+                seen.append(row)
+                last = int(row["id"])
+            time.sleep(0.003)
+
+    def writer(w: int) -> None:
+        rnd = random.Random(w)
+        for i in range(per_writer):
+            with db.engine.connect().execution_options(loket_write=True) as conn, conn.begin():
+                events.emit(conn, unit_id=unit.id, type="ticket.called", payload={"n": f"{w}.{i}"})
+                time.sleep(rnd.uniform(0.0, 0.03))
+
+    poller = threading.Thread(target=reader, daemon=True)
+    poller.start()
+    threads = [threading.Thread(target=writer, args=(w,), daemon=True) for w in range(writers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not any(t.is_alive() for t in threads), "a writer hung"
+    with db.read() as conn:
+        total = len(events.events_after(conn, unit_id=unit.id, after_id=start))
+    assert total == writers * per_writer
+    _wait_for(lambda: len(seen) >= total, 5.0)
+    stop.set()
+    poller.join(5)
+
+    expected = {f"{w}.{i}" for w in range(writers) for i in range(per_writer)}
+    assert {r["payload"]["n"] for r in seen} == expected  # nothing skipped
+    ids = [int(r["id"]) for r in seen]
+    assert ids == sorted(ids) and len(ids) == len(set(ids))  # in order, nothing twice
