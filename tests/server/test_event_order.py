@@ -71,7 +71,6 @@ def test_a_reader_between_out_of_order_commits_misses_nothing(db: Database, unit
     assert ids == sorted(ids) and len(set(ids)) == 2
 
 
-
 def test_a_polling_stream_gets_every_event_of_racing_writers(db: Database, unit: Unit) -> None:
     """Six writers of one unit hold their transaction open a random while after their
     event; a reader polling like a stream (after the last id it saw) gets every one."""
