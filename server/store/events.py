@@ -11,6 +11,10 @@ order of their ids; :func:`emit` therefore first takes a transaction-scoped
 advisory lock for the unit (keyed by schema and unit id), so the next writer of
 that unit takes its id only after this transaction has committed or rolled
 back. SQLite needs nothing: its one write lock already orders ids and commits.
+Rule for writers: emit after the transaction's last row lock (tickets,
+counters and devices do; ``cases.recompute_due_dates`` does not yet), because
+a transaction that locks a row after its event can deadlock with a writer of
+the same unit that holds that row and waits for the event lock.
 """
 
 from __future__ import annotations
