@@ -35,8 +35,7 @@ from kiosk.screens.identity import IdentityScreen
 from kiosk.screens.idle import IdlePrompt
 from kiosk.screens.notice import NoticeScreen
 from kiosk.screens.priority import PriorityScreen
-from kiosk.screens.returning import ReturningScreen
-from kiosk.screens.service import ServiceScreen
+from kiosk.screens.summary import SummaryScreen
 from kiosk.screens.ticket import TicketScreen
 from kiosk.screens.welcome import WelcomeScreen
 from kiosk.settings import KioskSettings
@@ -121,8 +120,7 @@ class KioskApp(App):
     def _screen_factories(self) -> dict[str, Callable[[], Screen]]:
         return {
             "consent": ConsentScreen,
-            "service": ServiceScreen,
-            "returning": ReturningScreen,
+            "summary": SummaryScreen,
             "guestbook": GuestbookScreen,
             "identity": IdentityScreen,
             "priority": PriorityScreen,

@@ -12,12 +12,14 @@ core with an inline worker.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kiosk.client import ApiResult, KioskClient, Outcome
 from kiosk.forms import GuestbookForm, Service, Unit, services_from_json
@@ -113,6 +115,7 @@ class KioskCore:
         else:
             self.unit, self.forms = loaded.unit, loaded.forms
             self.journey.load(self.forms[self.journey.language], loaded.services)
+            self.journey.mail_enabled = loaded.unit.mail_enabled
             self.load_state = "ready"
         self.changed()
 
@@ -125,12 +128,13 @@ class KioskCore:
             self.journey.form = form
         self.changed()
 
-    def start(self) -> None:
+    def start(self, service_id: int) -> None:
+        """A service tile on the welcome screen starts a journey for that service."""
         if not self.journey.ready:
             self.load()
             return
         self.reset(self.journey.language)
-        self.journey.start()
+        self.journey.start(service_id)
         self.changed()
 
     def back(self) -> None:
@@ -155,53 +159,14 @@ class KioskCore:
         self.journey.decline_consent()
         self.changed()
 
-    def choose_service(self, service_id: int) -> None:
-        self.journey.choose_service(service_id)
-        self.lookup_state = self.lookup_error = ""
-        self.changed()
+    # --- ID, returning visitor, guestbook ------------------------------------------------
 
-    # --- returning visitor ---------------------------------------------------------------
-
-    def first_visit(self) -> None:
-        self.journey.first_visit()
-        self.changed()
-
-    def lookup(self, kind: str, value: str) -> None:
+    def today(self) -> dt.date:
+        """The unit's local date (NIK birth dates and age groups are counted in it)."""
         try:
-            body = self.journey.lookup_body(kind, value)
-        except IdentityError as error:
-            self.lookup_state, self.lookup_error = "error", error.code
-            self.changed()
-            return
-        self.lookup_state, self.lookup_error = "searching", ""
-        self.changed()
-        self.worker.submit(lambda: self.client.lookup(body), self._looked_up)
-
-    def _looked_up(self, result: ApiResult) -> None:
-        if self.journey.step != Step.RETURNING:
-            return
-        if result.ok and isinstance(result.data, dict):
-            self.journey.lookup_found(result.data)
-            self.lookup_state = "found"
-        elif result.outcome == Outcome.NOT_FOUND:
-            self.lookup_state = "not_found"
-        else:
-            self.lookup_state = "failed"
-        self.changed()
-
-    def confirm_match(self, is_me: bool) -> None:
-        self.journey.confirm_match(is_me)
-        self.lookup_state = ""
-        self.changed()
-
-    # --- guestbook and ID ---------------------------------------------------------------
-
-    def set_value(self, name: str, value: str) -> None:
-        self.journey.set_value(name, value)
-
-    def next_field(self) -> None:
-        self.journey.next_field()
-        self.changed()
+            return dt.datetime.now(ZoneInfo(self.unit.timezone)).date()
+        except (ZoneInfoNotFoundError, ValueError):
+            return dt.date.today()
 
     def set_id_type(self, id_type: str) -> None:
         self.journey.set_id_type(id_type)
@@ -209,7 +174,43 @@ class KioskCore:
         self.changed()
 
     def confirm_id(self) -> None:
-        self.journey.confirm_id()
+        """Check the ID; a NIK is then looked up (a returning visitor sees a summary)."""
+        if self.lookup_state == "searching":
+            return
+        if self.journey.confirm_id(self.today()) is None:
+            nik = self.journey.lookup_nik
+            if nik is not None:
+                self.lookup_state, self.lookup_error = "searching", ""
+                self.worker.submit(lambda: self.client.lookup({"nik": nik}), self._looked_up)
+        self.changed()
+
+    def _looked_up(self, result: ApiResult) -> None:
+        self.lookup_state = ""
+        if self.journey.step != Step.IDENTITY:
+            return
+        if result.ok and isinstance(result.data, dict):
+            self.journey.lookup_result(result.data)
+        else:  # not found, or the server cannot say: a first visit's questions
+            self.journey.lookup_result(None)
+        self.changed()
+
+    def confirm_match(self, correct: bool) -> None:
+        self.journey.confirm_match(correct)
+        self.changed()
+
+    def correct_from_id(self) -> None:
+        self.journey.correct_from_id()
+        self.changed()
+
+    def set_value(self, name: str, value: str) -> None:
+        self.journey.set_value(name, value)
+
+    def choose(self, name: str, value: str) -> bool:
+        """A tile tapped; ``True`` when the page is complete (the screen moves on)."""
+        return self.journey.choose(name, value)
+
+    def next_field(self) -> None:
+        self.journey.next_page()
         self.changed()
 
     def scanned(self, result: MrzInfo | IdentityError) -> None:
@@ -217,7 +218,12 @@ class KioskCore:
         if self.journey.step != Step.IDENTITY:
             return
         if isinstance(result, MrzInfo):
-            self.journey.id_from_mrz(result.document_number)
+            self.journey.id_from_mrz(
+                result.document_number,
+                sex=result.sex,
+                birth_date=result.birth_date,
+                today=self.today(),
+            )
             self.scan_state = "scanned"
         else:
             self.journey.errors["id_number"] = result.code
@@ -234,10 +240,12 @@ class KioskCore:
         self.journey.set_priority(reason)
         self.changed()
 
-    def take_ticket(self) -> None:
-        """Send the registration once; a second tap while sending does nothing."""
+    def take_ticket(self, reason: str | None = None) -> None:
+        """One tap on the priority screen: the reason (or none), then send the registration
+        once; a second tap while sending does nothing."""
         if self.busy or self.journey.step != Step.PRIORITY:
             return
+        self.journey.set_priority(reason)
         try:
             payload = self.journey.registration()
         except IncompleteRegistration as error:

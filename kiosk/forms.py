@@ -3,7 +3,8 @@
 ``GET /api/v1/guestbook/form`` and ``GET /api/v1/services`` return JSON that
 this module turns into small frozen dataclasses, so the screens are driven by
 data rather than hard-coded fields. :func:`check_value` validates one typed
-value for its field kind and returns an error code (``required``,
+value with the server's own rules (:mod:`server.domain.guestbook`: e-mail
+pattern, phone rule, length caps) and returns an error code (``required``,
 ``email_format``, ``phone_format`` ...) or ``None``; :func:`check_id_as_typed`
 gives live feedback while an ID number is still being typed.
 """
@@ -14,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from server.domain import guestbook
 from server.domain.identity import (
     NIK_LENGTH,
     PROVINCE_CODES,
@@ -21,10 +23,6 @@ from server.domain.identity import (
     validate_id,
     validate_nik,
 )
-
-_EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
-_PHONE_SEPARATORS = re.compile(r"[\s\-().]")
-MAX_TEXT = 200
 
 
 @dataclass(frozen=True)
@@ -43,6 +41,29 @@ class FormField:
     required: bool = True
     choices: tuple[Choice, ...] = ()
     personal: bool = False
+    max_length: int = guestbook.DEFAULT_MAX_LENGTH
+    from_id: bool = False
+    capitalise: bool = False
+    when: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def rule(self) -> guestbook.FieldDef:
+        """The field as the shared rules know it (checks and normalising)."""
+        return guestbook.FieldDef(
+            name=self.name,
+            kind=self.kind,
+            required=self.required,
+            personal=self.personal,
+            choices=tuple(c.value for c in self.choices),
+            max_length=self.max_length,
+            capitalise=self.capitalise,
+            from_id=self.from_id,
+            when=self.when,
+        )
+
+    def applies(self, values: dict[str, str]) -> bool:
+        """Whether the question is asked, given the other answers."""
+        return self.rule.applies(values)
 
     @property
     def keyboard(self) -> str:
@@ -84,6 +105,7 @@ class Service:
     prefix: str
     names: dict[str, str] = field(default_factory=dict)
     descriptions: dict[str, str] = field(default_factory=dict)
+    requires_email: bool = False
 
     def name(self, lang: str) -> str:
         return self.names.get(lang) or self.names.get("id") or self.code
@@ -99,6 +121,7 @@ class Service:
             prefix=str(data.get("prefix", "")),
             names=_texts(data.get("name")),
             descriptions=_texts(data.get("description")),
+            requires_email=bool(data.get("requires_email")),
         )
 
 
@@ -125,17 +148,16 @@ def _field(data: dict[str, Any]) -> FormField:
         required=bool(data.get("required", False)),
         choices=_choices(data.get("choices")),
         personal=bool(data.get("personal", False)),
+        max_length=int(data.get("max_length") or guestbook.DEFAULT_MAX_LENGTH),
+        from_id=bool(data.get("from_id", False)),
+        capitalise=bool(data.get("capitalise", False)),
+        when=tuple((str(k), str(v)) for k, v in (data.get("when") or {}).items()),
     )
 
 
 def normalise_value(form_field: FormField, value: str) -> str:
-    """Trim and tidy a typed value the way it will be sent."""
-    text = " ".join((value or "").split())
-    if form_field.kind == "email":
-        return text.replace(" ", "").lower()
-    if form_field.kind == "phone":
-        return _PHONE_SEPARATORS.sub("", text)
-    return text
+    """Trim and tidy a typed value the way it will be sent (names capitalised)."""
+    return guestbook.normalise(form_field.rule, value)
 
 
 def check_value(form_field: FormField, value: str) -> str | None:
@@ -143,27 +165,15 @@ def check_value(form_field: FormField, value: str) -> str | None:
     text = normalise_value(form_field, value)
     if not text:
         return "required" if form_field.required else None
-    if len(text) > MAX_TEXT:
-        return "too_long"
-    if form_field.kind == "email" and not _EMAIL.match(text):
-        return "email_format"
-    if form_field.kind == "phone":
-        digits = text[1:] if text.startswith("+") else text
-        if not digits.isdigit() or not 8 <= len(digits) <= 15:
-            return "phone_format"
-    if form_field.kind == "number" and not text.isdigit():
-        return "number_format"
-    if form_field.kind == "choice" and text not in {c.value for c in form_field.choices}:
-        return "choice_invalid"
-    return None
+    return guestbook.check_text(form_field.rule, text)
 
 
 def check_email(value: str) -> str | None:
     """Error code for an e-mail address typed to look a visitor up."""
-    text = (value or "").strip().lower()
+    text = guestbook.normalise_email(value)
     if not text:
         return "required"
-    return None if _EMAIL.match(text) else "email_format"
+    return guestbook.check_email(text)
 
 
 @dataclass(frozen=True)
@@ -225,6 +235,7 @@ class Unit:
     complaint_channels: tuple[str, ...] = ()
     counter_area: str = ""
     timezone: str = "Asia/Jakarta"
+    mail_enabled: bool = False  # the server sends e-mail (absent on older servers: no)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Unit:
@@ -234,4 +245,5 @@ class Unit:
             address=str(data.get("address") or ""),
             counter_area=str(data.get("counter_area") or ""),
             complaint_channels=tuple(str(c) for c in data.get("complaint_channels") or []),
+            mail_enabled=data.get("mail_enabled") is True,
         )

@@ -158,7 +158,9 @@ def _details(content: TicketContent, spec: PrinterSpec) -> list[Block]:
         lines.append(t("ticket.people_ahead", lang, count=content.people_ahead))
     else:
         lines.append(t("ticket.people_ahead_none", lang))
-    if content.estimated_wait_minutes is not None:
+    if content.estimated_wait_minutes == 0:
+        lines.append(t("ticket.served_soon", lang))  # never "0 minutes"
+    elif content.estimated_wait_minutes is not None:
         lines.append(t("ticket.estimated_wait", lang, minutes=content.estimated_wait_minutes))
     if content.counter_area:
         lines.append(t("ticket.counter_area", lang, area=content.counter_area))

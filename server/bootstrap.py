@@ -1,7 +1,8 @@
-"""Create a ready-to-use unit: the four PST services, two counters and an admin.
+"""Create a ready-to-use unit: its services, counters and an admin.
 
-The defaults (the first site, BPS Kabupaten Belitung Timur) live in
-``server/seed/pst_unit.json``; another office passes its own code and name.
+A real office passes its own description (checked by
+:func:`server.domain.admin.office_config`); only the demo falls back to the
+example office in ``server/seed/pst_unit.json`` (BPS Kabupaten Belitung Timur).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from server.errors import Conflict
 from server.store import accounts, units
 
 SEED_FILE = Path(__file__).parent / "seed" / "pst_unit.json"
+STANDARD_SERVICES_FILE = Path(__file__).parent / "domain" / "data" / "pst_services.json"
 
 
 @dataclass(frozen=True)
@@ -27,11 +29,21 @@ class InitResult:
     admin_username: str
     admin_password: str | None  # None when it was supplied by the caller
     created: bool
+    unit_name: str = ""
+    services: int = 0
+    counters: int = 0
 
 
 def load_seed() -> dict[str, Any]:
     seed: dict[str, Any] = json.loads(SEED_FILE.read_text(encoding="utf-8"))
     return seed
+
+
+def load_standard_services() -> list[dict[str, str]]:
+    """The national PST services every office may start from."""
+    from server.domain.admin import standard_services
+
+    return standard_services(json.loads(STANDARD_SERVICES_FILE.read_text(encoding="utf-8")))
 
 
 def _add_admin(conn: Connection, *, unit_id: int, username: str, password: str) -> None:
@@ -48,19 +60,17 @@ def _add_admin(conn: Connection, *, unit_id: int, username: str, password: str) 
 def init_unit(
     db: Database,
     *,
-    code: str | None = None,
-    name: str | None = None,
     admin_username: str = "admin",
     admin_password: str | None = None,
+    office: dict[str, Any] | None = None,
 ) -> InitResult:
-    """Create the unit unless it exists; the admin password is generated when not given."""
-    seed = load_seed()
+    """Create the unit unless it exists; the admin password is generated when not given.
+
+    ``office`` is a checked office description (``{"unit", "services", "counters"}``);
+    without it the demo's example office is used.
+    """
+    seed = office or load_seed()
     unit_seed = dict(seed["unit"])
-    if code:
-        unit_seed["code"] = code
-        unit_seed.setdefault("settings", {})
-    if name:
-        unit_seed["name"] = name
     with db.write() as conn:
         existing = units.find_unit_by_code(conn, code=unit_seed["code"])
         if existing is not None:
@@ -85,4 +95,12 @@ def init_unit(
         except Conflict:  # the name is taken by another unit's admin
             admin_username = f"admin{unit_seed['code']}"
             _add_admin(conn, unit_id=unit_id, username=admin_username, password=password)
-    return InitResult(unit_id, admin_username, password if generated else None, created=True)
+    return InitResult(
+        unit_id,
+        admin_username,
+        password if generated else None,
+        created=True,
+        unit_name=unit_seed["name"],
+        services=len(service_ids),
+        counters=len(seed["counters"]),
+    )

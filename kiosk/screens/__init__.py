@@ -6,10 +6,9 @@ from __future__ import annotations
 SCREEN_MODULES = (
     "welcome",
     "consent",
-    "service",
-    "returning",
-    "guestbook",
     "identity",
+    "summary",
+    "guestbook",
     "priority",
     "ticket",
     "notice",

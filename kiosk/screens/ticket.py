@@ -40,7 +40,10 @@ class TicketScreen(KioskScreen):
         else:
             self.position = self.tr("ticket_people_ahead_none")
         minutes = ticket.estimated_wait_minutes
-        self.wait = self.tr("ticket_wait", minutes=minutes) if minutes > 0 else ""
+        # never "0 menit": no wait reads as "Segera dilayani"
+        self.wait = (
+            self.tr("ticket_wait", minutes=minutes) if minutes > 0 else self.tr("ticket_wait_none")
+        )
         state = core.print_state
         self.printing = state == "printing"
         self.print_failed = state == "failed"

@@ -101,6 +101,8 @@ class KioskKeyboard(BoxLayout):
             if self.shift and key.isalpha():
                 self.shift = False
                 self._relabel()
+        # the caret follows the text, where the next key types
+        field.cursor = field.get_cursor_from_index(len(field.text))
 
     def _relabel(self) -> None:
         for row in self.children:

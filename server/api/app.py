@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse
 from server import __version__
 from server.api.errors import install_error_handlers
 from server.api.limits import BodySizeLimit
-from server.api.routes import auth, devices, events, health, queue, tickets, unit
+from server.api.routes import admin, auth, devices, events, health, queue, tickets, unit
 from server.api.routes import calendar as calendar_routes
 from server.api.routes import cases as case_routes
 from server.api.routes import mail as mail_routes
@@ -28,6 +28,7 @@ from server.events.reader import SharedEventReader
 from server.mail.lifecycle import start_mail_jobs
 from server.privacy import routes as privacy_routes
 from server.privacy.retention import start_retention_job
+from server.web.pages import admin as admin_pages
 from server.web.pages import cases as case_pages
 from server.web.pages import queue as queue_pages
 from server.web.pages import ratings as rating_pages
@@ -89,11 +90,13 @@ def create_app(settings: Settings, *, db: Database | None = None) -> FastAPI:
         api.include_router(feature.router)
     api.include_router(rating_routes.router)
     api.include_router(report_routes.router)
+    api.include_router(admin.router)
     app.include_router(api)
     app.include_router(case_pages.router)
     app.include_router(queue_pages.router)
     app.include_router(report_pages.router)
     app.include_router(rating_pages.router)
+    app.include_router(admin_pages.router)
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:

@@ -75,7 +75,8 @@ def service_out(row: RowMapping) -> dict[str, Any]:
         "name": {"id": row["name_id"], "en": row["name_en"]},
         "description": {"id": row["description_id"], "en": row["description_en"]},
         "active": row["active"],
-        "requires_email": requires_email(row["code"]),
+        # the case kind the service opens (admin's choice, else the kinds' data) decides
+        "requires_email": requires_email(row["code"], row["case_kind"]),
     }
 
 

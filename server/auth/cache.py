@@ -38,3 +38,13 @@ class PrincipalCache:
     def evict(self, token: str) -> None:
         with self._lock:
             self._items.pop(token, None)
+
+    def evict_principal(self, *, user_id: int | None = None, device_id: int | None = None) -> None:
+        """Forget every cached token of this user or device in this process
+        (sign-out everywhere, disabled account, revoked device)."""
+        with self._lock:
+            for token, (_, principal) in list(self._items.items()):
+                if (user_id is not None and principal.user_id == user_id) or (
+                    device_id is not None and principal.device_id == device_id
+                ):
+                    del self._items[token]

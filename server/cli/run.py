@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
+import secrets
 import socket
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.cli import add_kiosk_arguments
 from server.cli.common import fail, open_database
 from server.config import Settings, get_settings
+
+if TYPE_CHECKING:
+    from server.db.database import Database
 
 # The kiosk (Kivy), the web app and uvicorn are imported by the command that runs
 # them, so `loket serve` loads no kiosk code and `loket kiosk` no server code.
@@ -81,7 +87,36 @@ def _wait_for_port(port: int, timeout: float = 15.0) -> bool:
     return False
 
 
+def _new_demo_password(db: Database, username: str) -> str | None:
+    """A second demo run cannot show the first run's password: set and print a new one."""
+    from server.store import accounts
+
+    password = secrets.token_urlsafe(12)
+    with db.write() as conn:
+        user = accounts.find_user(conn, username=username)
+        if user is None:
+            return None
+        accounts.set_password(conn, user_id=user["id"], password=password)
+    return password
+
+
+class _QuietKivy(logging.Filter):
+    """The demo's console shows Kivy's warnings and errors only (no start-up debug flood)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.name.startswith("kivy") or record.levelno >= logging.WARNING
+
+
+def _quiet_demo_logs() -> None:
+    # SDL2's own clipboard always exists; Kivy otherwise probes xclip/xsel/dbus
+    # providers and logs tracebacks for the ones this machine lacks.
+    os.environ.setdefault("KIVY_CLIPBOARD", "sdl2")
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_QuietKivy())
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
+    _quiet_demo_logs()
     from kiosk.cli import run_kiosk
     from kiosk.settings import KioskSettings
     from server.bootstrap import init_unit
@@ -92,6 +127,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     settings = Settings(data_dir=data_dir, public_base_url=f"http://127.0.0.1:{args.port}")
     db = open_database(settings)
     result = init_unit(db, admin_password=os.environ.get("LOKET_ADMIN_PASSWORD"))
+    admin_password = result.admin_password
+    if not result.created and not os.environ.get("LOKET_ADMIN_PASSWORD"):
+        admin_password = _new_demo_password(db, result.admin_username)
     token_file = data_dir / "kiosk.token"
     board_file = data_dir / "board.token"
     with db.write() as conn:
@@ -110,13 +148,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
     db.dispose()
     base = settings.public_base_url
     print(f"Loket demo on {base}  (data in {data_dir})")
-    if result.admin_password:
+    if admin_password:
+        fresh = "" if result.created else ", new for this run"
         print(
             f"  staff console: {base}/console  user {result.admin_username}, "
-            f"password {result.admin_password} (shown once)"
+            f"password {admin_password} (shown once{fresh})"
         )
     else:
-        print(f"  staff console: {base}/console  user {result.admin_username}")
+        print(
+            f"  staff console: {base}/console  user {result.admin_username}, "
+            "password from LOKET_ADMIN_PASSWORD"
+        )
     print(f"  display board: {base}/board?token={board_file.read_text()}")
     print(f"  tickets are written as PNG previews to {data_dir / 'tickets'}")
     server = threading.Thread(

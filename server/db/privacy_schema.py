@@ -34,6 +34,10 @@ visitors = sa.Table(
     sa.Column("occupation", sa.String(32), nullable=True),
     sa.Column("institution", sa.String(200), nullable=True),
     sa.Column("institution_category", sa.String(40), nullable=True),
+    # SKD block I, added in 0008: "Lainnya" occupation text, disability and its kind
+    sa.Column("occupation_other", sa.String(100), nullable=True),
+    sa.Column("disability", sa.String(8), nullable=True),
+    sa.Column("disability_kind", sa.String(16), nullable=True),
     sa.Column("created_at", Timestamp, nullable=False),
     sa.Column("updated_at", Timestamp, nullable=False),
     sa.Column("last_visit_at", Timestamp, nullable=False),
@@ -68,6 +72,10 @@ visits = sa.Table(
     sa.Column("occupation", sa.String(32), nullable=True),
     sa.Column("institution_category", sa.String(40), nullable=True),
     sa.Column("purpose", sa.String(40), nullable=True),
+    # SKD block I, added in 0008: "Lainnya" occupation text, disability and its kind
+    sa.Column("occupation_other", sa.String(100), nullable=True),
+    sa.Column("disability", sa.String(8), nullable=True),
+    sa.Column("disability_kind", sa.String(16), nullable=True),
     sa.Column("id_type", sa.String(16), nullable=True),
     sa.Column("anonymised_at", Timestamp, nullable=True),
     sa.UniqueConstraint("unit_id", "client_request_id", name="uq_visits_unit_request"),

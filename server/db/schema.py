@@ -48,6 +48,7 @@ services = sa.Table(
     sa.Column("description_en", sa.String(400), nullable=False, server_default=""),
     sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
     sa.Column("sort_order", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("case_kind", sa.String(40), nullable=True),  # the case a visit opens (admin)
     sa.UniqueConstraint("unit_id", "prefix", name="uq_services_unit_prefix"),
     sa.UniqueConstraint("unit_id", "code", name="uq_services_unit_code"),
 )

@@ -137,17 +137,23 @@ def get_kind(code: str) -> KindDef:
     return found
 
 
-def kind_for_service(service_code: str) -> KindDef:
-    """The kind a served ticket of this service opens (the short kind when none names it)."""
-    for kind in kinds().values():
+def kind_for_service(service_code: str, configured: str | None = None) -> KindDef:
+    """The kind a served ticket of this service opens: the admin's choice for the
+    service (``services.case_kind``) when it names a known request kind, else the
+    kind whose data lists the service, else the short kind."""
+    known = kinds()
+    if configured and configured in known and not known[configured].complaint:
+        return known[configured]
+    for kind in known.values():
         if service_code in kind.service_codes:
             return kind
     return kinds()["service"]
 
 
-def requires_email(service_code: str) -> bool:
-    """Whether the service's kind needs an active e-mail (the recommendation does)."""
-    return any(service_code in k.service_codes and k.requires_email for k in kinds().values())
+def requires_email(service_code: str, configured: str | None = None) -> bool:
+    """Whether a visit to the service needs an active e-mail: its case kind says so
+    (the recommendation does: the standard requires an active e-mail)."""
+    return kind_for_service(service_code, configured).requires_email
 
 
 def allowed_next(kind: KindDef, done: list[str]) -> list[str]:

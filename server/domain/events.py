@@ -22,6 +22,8 @@ TICKET_CANCELLED: Final = "ticket.cancelled"
 COUNTER_UPDATED: Final = "counter.updated"
 DEVICE_ALERT: Final = "device.alert"
 CASE_STEP: Final = "case.step"  # a request or complaint took a step (issue 11)
+UNIT_UPDATED: Final = "unit.updated"  # an admin changed the office (admin pages)
+SERVICES_UPDATED: Final = "services.updated"  # an admin added or changed a service
 
 ALL: Final[tuple[str, ...]] = (
     TICKET_ISSUED,
@@ -36,4 +38,6 @@ ALL: Final[tuple[str, ...]] = (
     COUNTER_UPDATED,
     DEVICE_ALERT,
     CASE_STEP,
+    UNIT_UPDATED,
+    SERVICES_UPDATED,
 )

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from server.domain import guestbook
+
 
 class Status(StrEnum):
     WAITING = "waiting"
@@ -48,7 +50,7 @@ TRANSITIONS: dict[Action, tuple[frozenset[Status], Status]] = {
 #: states in which a ticket still stands at its counter
 AT_COUNTER = frozenset({Status.CALLED, Status.SERVING})
 
-PRIORITY_REASONS = ("disability", "elderly", "pregnant", "children", "disaster")
+PRIORITY_REASONS = guestbook.PRIORITY_REASONS  # one list, in data/guestbook.json
 
 
 class TransitionError(ValueError):

@@ -1,69 +1,49 @@
-"""The data-driven guestbook form: definitions, labels, and server-side checks.
+"""The guestbook form as the API serves it, and the server-side check of a registration.
 
-Field definitions live in ``form_fields.json`` next to this module; labels
-and the privacy notice come from the ``privacy`` i18n catalogs. The checks
-return stable error codes per field (``required``, ``email_format``,
-``nik_bad_date`` ...) and never echo a value.
+The rules themselves (fields, BPS categories, limits, error codes) live in
+:mod:`server.domain.guestbook`; this module renders them with their labels
+(the ``guestbook`` i18n catalogs) and the privacy notice, and checks a
+registration's ``visitor`` object with them. Checks return stable error codes
+per field and never echo a value.
 """
 
 from __future__ import annotations
 
-import json
-import re
-from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 from server.config import Settings
+from server.domain import guestbook
+from server.domain.guestbook import (
+    CATEGORY_FIELDS,
+    EMAIL_RE,
+    PERSONAL_FIELDS,
+    FieldDef,
+    GuestbookDef,
+    normalise_email,
+    normalise_phone,
+)
 from server.domain.identity import IdentityError, normalise_nik, validate_id
 from server.i18n import normalise_language, t
 
-FORM_FILE = Path(__file__).parent / "form_fields.json"
-EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
-_PHONE_SEPARATORS = re.compile(r"[\s\-().]")
-PERSONAL_FIELDS = ("name", "email", "phone", "id_number")
-CATEGORY_FIELDS = ("sex", "age_group", "education", "occupation", "institution_category")
+__all__ = [
+    "CATEGORY_FIELDS",
+    "EMAIL_RE",
+    "PERSONAL_FIELDS",
+    "FieldDef",
+    "form_definition",
+    "nik_lookup_value",
+    "normalise_email",
+    "normalise_phone",
+    "render_form",
+    "validate_visitor",
+]
+
+FormDef = GuestbookDef
 
 
-@dataclass(frozen=True)
-class FieldDef:
-    name: str
-    kind: str
-    required: bool
-    personal: bool
-    choices: tuple[str, ...] = ()
-    max_length: int = 200
-
-
-@dataclass(frozen=True)
-class FormDef:
-    notice_version: str
-    fields: tuple[FieldDef, ...]
-    id_types: tuple[str, ...]
-    priority_reasons: tuple[str, ...]
-
-    def field(self, name: str) -> FieldDef | None:
-        return next((f for f in self.fields if f.name == name), None)
-
-
-@cache
-def form_definition() -> FormDef:
-    data: dict[str, Any] = json.loads(FORM_FILE.read_text(encoding="utf-8"))
-    fields = tuple(
-        FieldDef(
-            name=f["name"],
-            kind=f["kind"],
-            required=bool(f.get("required", False)),
-            personal=bool(f.get("personal", False)),
-            choices=tuple(f.get("choices") or ()),
-            max_length=int(f.get("max_length", 200)),
-        )
-        for f in data["fields"]
-    )
-    return FormDef(
-        data["notice_version"], fields, tuple(data["id_types"]), tuple(data["priority_reasons"])
-    )
+def form_definition() -> GuestbookDef:
+    """The guestbook definition (one copy, in :mod:`server.domain.guestbook`)."""
+    return guestbook.definition()
 
 
 def notice_text(lang: str, *, unit: Any, settings: Settings) -> str:
@@ -85,7 +65,7 @@ def render_form(lang: str | None, *, unit: Any, settings: Settings) -> dict[str,
     form = form_definition()
 
     def choice(prefix: str, value: str) -> dict[str, str]:
-        return {"value": value, "label": t(f"privacy.{prefix}_{value}", language)}
+        return {"value": value, "label": t(f"guestbook.{prefix}_{value}", language)}
 
     return {
         "language": language,
@@ -97,12 +77,15 @@ def render_form(lang: str | None, *, unit: Any, settings: Settings) -> dict[str,
         "fields": [
             {
                 "name": f.name,
-                "label": t(f"privacy.field_{f.name}", language),
+                "label": t(f"guestbook.field_{f.name}", language),
                 "kind": f.kind,
                 "required": f.required,
                 "choices": [choice(f.name, c) for c in f.choices] if f.kind == "choice" else None,
                 "personal": f.personal,
                 "max_length": f.max_length,
+                "from_id": f.from_id,
+                "capitalise": f.capitalise,
+                "when": dict(f.when) or None,
             }
             for f in form.fields
         ],
@@ -111,57 +94,30 @@ def render_form(lang: str | None, *, unit: Any, settings: Settings) -> dict[str,
     }
 
 
-def normalise_email(value: str) -> str:
-    return "".join(value.split()).lower()
+def _check_field(
+    f: FieldDef, raw: Any, values: dict[str, Any] | None = None
+) -> tuple[str | None, str | None]:
+    """``(clean_value, error_code)`` for one answer (conditions ignored without ``values``)."""
+    if values is None:
+        values = dict(f.when)
+    return guestbook.check_field(f, raw, values)
 
 
-def normalise_phone(value: str) -> str:
-    return _PHONE_SEPARATORS.sub("", " ".join(value.split()))
-
-
-def _check_field(f: FieldDef, raw: Any) -> tuple[str | None, str | None]:
-    """``(clean_value, error_code)`` for one answer."""
-    if raw is None:
-        text = ""
-    elif isinstance(raw, str | int) and not isinstance(raw, bool):
-        text = " ".join(str(raw).split())
-    else:
-        return None, "type"
-    if f.kind == "email":
-        text = normalise_email(text)
-    elif f.kind == "phone":
-        text = normalise_phone(text)
-    if not text:
-        return None, ("required" if f.required else None)
-    if len(text) > f.max_length:
-        return None, "too_long"
-    if f.kind == "email" and not EMAIL_RE.match(text):
-        return None, "email_format"
-    if f.kind == "phone":
-        digits = text[1:] if text.startswith("+") else text
-        if not digits.isascii() or not digits.isdigit() or not 8 <= len(digits) <= 15:
-            return None, "phone_format"
-    if f.kind == "number" and not text.isdigit():
-        return None, "number_format"
-    if f.kind == "choice" and text not in f.choices:
-        return None, "choice_invalid"
-    return text, None
-
-
-def validate_visitor(data: dict[str, Any]) -> tuple[dict[str, str | None], dict[str, str]]:
+def validate_visitor(
+    data: dict[str, Any], *, returning: bool = False
+) -> tuple[dict[str, str | None], dict[str, str]]:
     """Check a registration's ``visitor`` object: ``(clean values, errors by field)``.
 
     The clean values hold every form field plus ``id_type`` and ``id_number``
-    (normalised by :mod:`server.domain.identity`).
+    (normalised by :mod:`server.domain.identity`). A sex answer contradicting
+    the NIK is refused (``sex_contradicts_id``). A ``returning`` visitor who
+    confirmed their record on the kiosk may leave the name out: the one on
+    file is kept (checked again when the record is matched).
     """
     form = form_definition()
-    clean: dict[str, str | None] = {}
-    errors: dict[str, str] = {}
-    for f in form.fields:
-        value, error = _check_field(f, data.get(f.name))
-        clean[f.name] = value
-        if error:
-            errors[f.name] = error
+    clean, errors = guestbook.check_answers(data)
+    if returning and errors.get("name") == "required":
+        del errors["name"]
     id_type = data.get("id_type")
     id_number = data.get("id_number")
     if not isinstance(id_type, str) or id_type.strip().lower() not in form.id_types:
@@ -177,6 +133,9 @@ def validate_visitor(data: dict[str, Any]) -> tuple[dict[str, str | None], dict[
             clean["id_type"] = check.id_type
             clean["id_number"] = check.number
             clean["nik"] = check.number if check.nik is not None else None
+            if check.nik is not None and "sex" not in errors:
+                told = guestbook.from_id(check.nik.sex)
+                errors.update(guestbook.contradictions({"sex": clean.get("sex")}, told))
     return clean, errors
 
 

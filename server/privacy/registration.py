@@ -22,8 +22,10 @@ from sqlalchemy.engine import Connection, RowMapping
 from sqlalchemy.exc import IntegrityError
 
 from server.db.database import Database
-from server.domain.guestbook import Outcome, registration_outcome
-from server.errors import Conflict
+from server.domain.cases import requires_email
+from server.domain.clock import local_day
+from server.domain.guestbook import Outcome, email_required_error, registration_outcome
+from server.errors import Conflict, InvalidInput
 from server.privacy.crypto import KeyRing, context
 from server.privacy.visitors import (
     CONTACT_FIELDS,
@@ -128,7 +130,24 @@ def register(
             previous = decrypt_identity(ring, on_file)
         except UnreadableData:  # never block the kiosk: keep it apart for staff instead
             confirmed, previous = None, {f: None for f in CONTACT_FIELDS}
+        if confirmed is not None:  # a confirmed returning visitor may leave values out
+            identity = {k: identity[k] or previous.get(k) for k in identity}
         changed = [f for f in CONTACT_FIELDS if previous.get(f) != identity.get(f)]
+    if not identity["name"]:
+        raise InvalidInput(
+            "Some answers are missing or invalid: name.",
+            code="invalid_field",
+            fields={"name": "required"},
+        )
+    email_error = email_required_error(
+        identity["email"], requires_email=requires_email(service["code"], service["case_kind"])
+    )
+    if email_error:
+        raise InvalidInput(
+            f"Service {service['code']} needs the visitor's e-mail address; nothing was stored.",
+            code="invalid_field",
+            fields={"email": email_error},
+        )
     outcome = registration_outcome(
         on_file=on_file is not None, confirmed=confirmed is not None, changed=bool(changed)
     )
@@ -168,7 +187,7 @@ def register(
         values={
             "visitor_id": visitor_id,
             "service_id": reg.service_id,
-            "day": tickets.local_day(moment, unit["timezone"]),
+            "day": local_day(moment, unit["timezone"]),
             "created_at": moment,
             "client_request_id": reg.client_request_id,
             "language": reg.language,

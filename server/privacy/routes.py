@@ -40,6 +40,7 @@ from server.api.schemas.guestbook import (
     VisitOut,
 )
 from server.api.views import ticket_out
+from server.domain.clock import local_day
 from server.domain.identity import IdentityError, validate_nik
 from server.errors import InvalidInput, NotFound
 from server.privacy import subject, visitors
@@ -123,7 +124,7 @@ def registration_from(body: RegistrationIn) -> Registration:
             code="consent_required",
             fields={"consent": "consent_required"},
         )
-    values, errors = validate_visitor(body.visitor)
+    values, errors = validate_visitor(body.visitor, returning=body.returning_visitor_id is not None)
     if body.consent.notice_version != form_definition().notice_version:
         errors["consent"] = "notice_outdated"
     if body.id_photo_jpeg_base64 is not None and not body.consent.photo_accepted:
@@ -246,7 +247,7 @@ def lookup(
 
 def _today(conn: Any, unit_id: int) -> date:
     unit = units.get_unit(conn, unit_id=unit_id)
-    return tickets.local_day(utcnow(), unit["timezone"])
+    return local_day(utcnow(), unit["timezone"])
 
 
 @router.get("/visits", dependencies=PERSONAL, response_model=list[VisitOut])

@@ -14,13 +14,13 @@ from typing import Any
 from server.db.database import Database
 from server.domain import cases as case_rules
 from server.domain import reports as rules
+from server.domain.clock import local_day
 from server.errors import InvalidInput
 from server.reports.labels import LabelledTable, label_table
 from server.reports.skm import ikm_tables as skm_tables
 from server.store import reports as store
 from server.store import units
 from server.store.common import utcnow
-from server.store.tickets import local_day
 
 
 def period_report(

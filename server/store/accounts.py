@@ -11,9 +11,10 @@ from sqlalchemy.engine import Connection, RowMapping
 
 from server.auth.passwords import hash_password, verify_password
 from server.auth.tokens import DEVICE_PREFIX, SESSION_PREFIX, new_token, token_hash
+from server.db.admin_schema import password_resets
 from server.db.schema import devices, sessions, users
 from server.errors import Conflict, InvalidInput, NotFound
-from server.store.common import as_aware, first_row, inserted_id, utcnow
+from server.store.common import as_aware, first_row, get_in_unit, inserted_id, utcnow
 
 Role = Literal["admin", "supervisor", "staff"]
 ROLES: tuple[Role, ...] = ("admin", "supervisor", "staff")
@@ -174,3 +175,108 @@ def record_heartbeat(
 def list_devices(conn: Connection, *, unit_id: int) -> list[RowMapping]:
     query = sa.select(devices).where(devices.c.unit_id == unit_id).order_by(devices.c.id)
     return list(conn.execute(query).mappings())
+
+
+# --- administration: staff accounts and devices on the admin pages ----------------
+
+
+def list_users(conn: Connection, *, unit_id: int) -> list[RowMapping]:
+    """The unit's staff, with ``must_change_password`` when a reset is pending."""
+    pending = sa.exists().where(password_resets.c.user_id == users.c.id)
+    query = (
+        sa.select(
+            users.c.id,
+            users.c.username,
+            users.c.full_name,
+            users.c.role,
+            users.c.active,
+            users.c.created_at,
+            pending.label("must_change_password"),
+        )
+        .where(users.c.unit_id == unit_id)
+        .order_by(users.c.username)
+    )
+    return list(conn.execute(query).mappings())
+
+
+def find_user(conn: Connection, *, username: str) -> RowMapping | None:
+    return first_row(conn, users, username=username)
+
+
+def get_user_in_unit(conn: Connection, *, unit_id: int, user_id: int) -> RowMapping:
+    return get_in_unit(
+        conn, users, unit_id=unit_id, row_id=user_id, what="User", code="unknown_user"
+    )
+
+
+def count_active_admins(conn: Connection, *, unit_id: int) -> int:
+    query = sa.select(sa.func.count()).where(
+        users.c.unit_id == unit_id, users.c.role == "admin", users.c.active.is_(True)
+    )
+    return int(conn.execute(query).scalar() or 0)
+
+
+def update_user(conn: Connection, *, user_id: int, changes: dict[str, Any]) -> None:
+    unknown = set(changes) - {"role", "active", "full_name"}
+    if unknown:
+        raise InvalidInput(f"Unknown user fields: {', '.join(sorted(unknown))}.")
+    if "role" in changes and changes["role"] not in ROLES:
+        raise InvalidInput(f"Role must be one of {', '.join(ROLES)}.")
+    conn.execute(sa.update(users).where(users.c.id == user_id).values(**changes))
+
+
+def set_password(conn: Connection, *, user_id: int, password: str) -> None:
+    """Store a new password and clear any pending reset."""
+    try:
+        password_hash = hash_password(password)
+    except ValueError as exc:
+        raise InvalidInput(str(exc), code="weak_password") from exc
+    conn.execute(sa.update(users).where(users.c.id == user_id).values(password_hash=password_hash))
+    conn.execute(sa.delete(password_resets).where(password_resets.c.user_id == user_id))
+
+
+def require_password_change(conn: Connection, *, user_id: int, by_user_id: int | None) -> None:
+    """The person must choose a new password at their next sign-in."""
+    conn.execute(sa.delete(password_resets).where(password_resets.c.user_id == user_id))
+    conn.execute(
+        sa.insert(password_resets).values(
+            user_id=user_id, required_at=utcnow(), by_user_id=by_user_id
+        )
+    )
+
+
+def password_change_required(conn: Connection, *, user_id: int) -> bool:
+    return first_row(conn, password_resets, user_id=user_id) is not None
+
+
+def end_all_sessions(conn: Connection, *, user_id: int) -> list[str]:
+    """Sign the user out everywhere; returns the ended sessions' token hashes."""
+    hashes = list(
+        conn.execute(
+            sa.select(sessions.c.token_hash).where(sessions.c.user_id == user_id)
+        ).scalars()
+    )
+    conn.execute(sa.delete(sessions).where(sessions.c.user_id == user_id))
+    return hashes
+
+
+def get_device_in_unit(conn: Connection, *, unit_id: int, device_id: int) -> RowMapping:
+    return get_in_unit(
+        conn, devices, unit_id=unit_id, row_id=device_id, what="Device", code="unknown_device"
+    )
+
+
+def revoke_device(conn: Connection, *, unit_id: int, device_id: int) -> RowMapping:
+    """Its token stops working (within the 5-second token cache)."""
+    get_device_in_unit(conn, unit_id=unit_id, device_id=device_id)
+    conn.execute(sa.update(devices).where(devices.c.id == device_id).values(active=False))
+    return get_device_in_unit(conn, unit_id=unit_id, device_id=device_id)
+
+
+def device_token_hash(conn: Connection, *, device_id: int) -> str:
+    row = first_row(conn, devices, id=device_id)
+    return str(row["token_hash"]) if row else ""
+
+
+def find_device(conn: Connection, *, device_id: int) -> RowMapping | None:
+    return first_row(conn, devices, id=device_id)

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
 from server.db.privacy_schema import audit_log
+from server.db.schema import users
 from server.store.common import Actor, utcnow
 
 
@@ -78,3 +79,48 @@ def delete_before(conn: Connection, *, cutoff: datetime, batch: int) -> int:
     if ids:
         conn.execute(sa.delete(audit_log).where(audit_log.c.id.in_(ids)))
     return len(ids)
+
+
+# --- the audit page (admin feature): filter by staff, action, visitor and time ---
+
+
+def list_audit_entries(
+    conn: Connection,
+    *,
+    unit_id: int,
+    user_id: int | None = None,
+    action: str | None = None,
+    visitor_id: int | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int = 200,
+) -> list[RowMapping]:
+    """Newest first; ``since`` inclusive, ``until`` exclusive (UTC)."""
+    query = (
+        sa.select(audit_log, users.c.username)
+        .select_from(audit_log.outerjoin(users, users.c.id == audit_log.c.user_id))
+        .where(audit_log.c.unit_id == unit_id)
+    )
+    if user_id is not None:
+        query = query.where(audit_log.c.user_id == user_id)
+    if action:
+        query = query.where(audit_log.c.action == action)
+    if visitor_id is not None:
+        query = query.where(audit_log.c.visitor_id == visitor_id)
+    if since is not None:
+        query = query.where(audit_log.c.at >= since)
+    if until is not None:
+        query = query.where(audit_log.c.at < until)
+    query = query.order_by(audit_log.c.id.desc()).limit(limit)
+    return list(conn.execute(query).mappings())
+
+
+def audit_actions(conn: Connection, *, unit_id: int) -> list[str]:
+    """The actions that occur in the unit's log, for the filter's suggestions."""
+    query = (
+        sa.select(audit_log.c.action)
+        .where(audit_log.c.unit_id == unit_id)
+        .distinct()
+        .order_by(audit_log.c.action)
+    )
+    return list(conn.execute(query).scalars())

@@ -24,13 +24,15 @@ from sqlalchemy.engine import Connection, RowMapping
 from server.auth.tokens import new_tracking_token
 from server.db.cases_schema import case_steps, cases, complaints
 from server.db.privacy_schema import visitors, visits
+from server.db.schema import services as services_table
+from server.db.schema import tickets as tickets_table
 from server.db.schema import units as units_table
 from server.domain import cases as rules
 from server.domain.clock import local_day
 from server.domain.events import CASE_STEP
 from server.domain.request_form import validate_form
 from server.domain.workdays import WorkCalendar, add_working_days, clock_state, working_days_left
-from server.errors import Conflict, Forbidden, IllegalTransition, InvalidInput
+from server.errors import Conflict, Forbidden, IllegalTransition, InvalidInput, NotFound
 from server.privacy.crypto import DecryptError, KeyRing, context
 from server.privacy.form import EMAIL_RE, normalise_email
 from server.store import calendar, case_mail, events, tickets, units
@@ -67,6 +69,24 @@ def _refused(exc: rules.StepRefused) -> Exception:
     if exc.reason == "unknown_kind":
         return InvalidInput(exc.message, code="unknown_kind", kinds=exc.allowed)
     return IllegalTransition(exc.message, code=f"step_{exc.reason}", allowed_next=exc.allowed)
+
+
+def _kind_of_ticket(conn: Connection, *, unit_id: int, ticket_id: int | None) -> str:
+    """The kind a ticket's service opens (the admin's ``case_kind``, else the kinds' data)."""
+    if ticket_id is None:
+        raise InvalidInput(
+            "Name the kind of case, or the served ticket it comes from.",
+            code="invalid_field",
+            fields={"kind": "required"},
+        )
+    row = conn.execute(
+        sa.select(services_table.c.code, services_table.c.case_kind)
+        .join(tickets_table, tickets_table.c.service_id == services_table.c.id)
+        .where(tickets_table.c.id == ticket_id, tickets_table.c.unit_id == unit_id)
+    ).first()
+    if row is None:
+        raise NotFound(f"Ticket {ticket_id} not found.")
+    return rules.kind_for_service(row.code, row.case_kind).code
 
 
 def kind_of(code: str) -> rules.KindDef:
@@ -186,7 +206,7 @@ def open_case(
     *,
     ctx: Context,
     unit_id: int,
-    kind_code: str,
+    kind_code: str | None,
     role: str,
     user_id: int | None,
     ticket_id: int | None = None,
@@ -203,9 +223,10 @@ def open_case(
     """Open a case (from a served ticket or directly) and take its first step.
 
     Complaint kinds are opened only by :func:`server.store.complaints.file_complaint`
-    (``complaint=True``), which records where the complaint came from.
+    (``complaint=True``), which records where the complaint came from. Without a
+    ``kind_code`` the case is the kind the ticket's service opens.
     """
-    kind = kind_of(kind_code)
+    kind = kind_of(kind_code or _kind_of_ticket(conn, unit_id=unit_id, ticket_id=ticket_id))
     ring = ctx.ring
     assert ring is not None
     contact = check_contact(contact or Contact())

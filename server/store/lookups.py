@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from server.db.schema import devices
+from server.domain import events as event_names
 from server.store import events
 from server.store.common import utcnow
 
@@ -35,7 +36,7 @@ def alert_over_budget(
     events.emit(
         conn,
         unit_id=unit_id,
-        type="device.alert",
+        type=event_names.DEVICE_ALERT,
         payload={
             "ticket": None,
             "counter": None,

@@ -23,11 +23,11 @@ from server.db.privacy_schema import visits
 from server.db.ratings_schema import rating_answers, rating_followups, ratings
 from server.db.schema import counters, services, tickets, units
 from server.domain import skm
+from server.domain.clock import local_day
 from server.domain.queue import Status
 from server.errors import Conflict, NotFound
 from server.store import cases
 from server.store.common import first_row, inserted_id, utcnow
-from server.store.tickets import local_day
 
 RATABLE = Status.DONE.value
 

@@ -34,7 +34,7 @@ from server.db.schema import (
 )
 from server.domain import events as event_names
 from server.domain import queue
-from server.domain.clock import local_day as local_day  # callers not yet on domain.clock
+from server.domain.clock import local_day
 from server.domain.queue import Action, FairnessRule, Status
 from server.errors import Conflict, IllegalTransition, InvalidInput, NotFound
 from server.store import events, queue_reads, units

@@ -1,4 +1,4 @@
-"""Units, their services and counters: creation and look-ups."""
+"""Units, their services and counters: creation, look-ups and the admin pages' edits."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
 from server.db.schema import counter_services, counters, services, units
-from server.errors import InvalidInput, NotFound
+from server.errors import Conflict, InvalidInput, NotFound
 from server.store.common import first_row, get_in_unit, inserted_id, utcnow
 
 DEFAULT_UNIT_SETTINGS: dict[str, Any] = {
@@ -26,6 +26,9 @@ DEFAULT_UNIT_SETTINGS: dict[str, Any] = {
     "rating_ipak": False,  # exit rating: ask the IPAK yes/no block after SKM-9
     "rating_skd16": False,  # exit rating: ask the SKD-16 template (1-10) as well
     "rating_skd_url": "",  # exit rating: the office's SKD link, shown as a QR on "thanks"
+    "whatsapp": "",
+    "opening_hours": {},
+    "logo": "",
 }
 
 
@@ -37,6 +40,7 @@ class ServiceSpec:
     name_en: str
     description_id: str = ""
     description_en: str = ""
+    case_kind: str | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,7 @@ def add_service(conn: Connection, *, unit_id: int, spec: ServiceSpec, sort_order
             name_en=spec.name_en,
             description_id=spec.description_id,
             description_en=spec.description_en,
+            case_kind=spec.case_kind,
             sort_order=sort_order,
         )
     )
@@ -188,3 +193,95 @@ def set_counter_staff(
 def unit_ids(conn: Connection) -> list[int]:
     """The ids of every unit (a single-office install has exactly one)."""
     return list(conn.execute(sa.select(units.c.id).order_by(units.c.id)).scalars())
+
+
+# --- administration: edits made on the admin pages --------------------------------
+
+UNIT_COLUMNS = ("name", "address", "phone", "email", "timezone")
+SERVICE_COLUMNS = (
+    "prefix", "name_id", "name_en", "description_id", "description_en", "active", "sort_order",
+    "case_kind",
+)  # fmt: skip
+COUNTER_COLUMNS = ("name", "number", "paused")
+
+
+def update_unit(
+    conn: Connection, *, unit_id: int, columns: dict[str, Any], settings: dict[str, Any]
+) -> RowMapping:
+    """Change the unit's own columns and settings; returns the updated row."""
+    unknown = set(columns) - set(UNIT_COLUMNS)
+    if unknown:
+        raise InvalidInput(f"Unknown unit fields: {', '.join(sorted(unknown))}.")
+    if columns:
+        conn.execute(sa.update(units).where(units.c.id == unit_id).values(**columns))
+    if settings:
+        update_unit_settings(conn, unit_id=unit_id, changes=settings)
+    return get_unit(conn, unit_id=unit_id)
+
+
+def _taken(
+    conn: Connection, table: sa.Table, *, unit_id: int, row_id: int | None, **equal: Any
+) -> bool:
+    query = sa.select(table.c.id).where(
+        table.c.unit_id == unit_id, *(table.c[k] == v for k, v in equal.items())
+    )
+    if row_id is not None:
+        query = query.where(table.c.id != row_id)
+    return conn.execute(query).first() is not None
+
+
+def check_service_unique(
+    conn: Connection, *, unit_id: int, service_id: int | None, code: str | None, prefix: str | None
+) -> None:
+    """Refuse a code or prefix another service of the unit already uses (409)."""
+    if code is not None and _taken(conn, services, unit_id=unit_id, row_id=service_id, code=code):
+        raise Conflict(f"Another service already has the code {code}.", code="service_code_taken")
+    if prefix is not None and _taken(
+        conn, services, unit_id=unit_id, row_id=service_id, prefix=prefix
+    ):
+        raise Conflict(
+            f"Another service already uses the prefix {prefix}.", code="service_prefix_taken"
+        )
+
+
+def update_service(
+    conn: Connection, *, unit_id: int, service_id: int, changes: dict[str, Any]
+) -> RowMapping:
+    unknown = set(changes) - set(SERVICE_COLUMNS)
+    if unknown:
+        raise InvalidInput(f"Unknown service fields: {', '.join(sorted(unknown))}.")
+    get_service(conn, unit_id=unit_id, service_id=service_id)
+    check_service_unique(
+        conn, unit_id=unit_id, service_id=service_id, code=None, prefix=changes.get("prefix")
+    )
+    if changes:
+        conn.execute(sa.update(services).where(services.c.id == service_id).values(**changes))
+    return get_service(conn, unit_id=unit_id, service_id=service_id)
+
+
+def next_sort_order(conn: Connection, *, unit_id: int) -> int:
+    query = sa.select(sa.func.max(services.c.sort_order)).where(services.c.unit_id == unit_id)
+    return int(conn.execute(query).scalar() or 0) + 1
+
+
+def check_counter_number_free(
+    conn: Connection, *, unit_id: int, counter_id: int | None, number: int
+) -> None:
+    if _taken(conn, counters, unit_id=unit_id, row_id=counter_id, number=number):
+        raise Conflict(f"Counter number {number} is taken.", code="counter_number_taken")
+
+
+def update_counter(
+    conn: Connection, *, unit_id: int, counter_id: int, changes: dict[str, Any]
+) -> RowMapping:
+    unknown = set(changes) - set(COUNTER_COLUMNS)
+    if unknown:
+        raise InvalidInput(f"Unknown counter fields: {', '.join(sorted(unknown))}.")
+    get_counter(conn, unit_id=unit_id, counter_id=counter_id)
+    if "number" in changes:
+        check_counter_number_free(
+            conn, unit_id=unit_id, counter_id=counter_id, number=changes["number"]
+        )
+    if changes:
+        conn.execute(sa.update(counters).where(counters.c.id == counter_id).values(**changes))
+    return get_counter(conn, unit_id=unit_id, counter_id=counter_id)

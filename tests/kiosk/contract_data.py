@@ -63,6 +63,7 @@ SERVICES = [
             "id": "Surat rekomendasi survei sektoral",
             "en": "Recommendation letter for a sectoral survey",
         },
+        "requires_email": True,
     },
     {
         "id": 5,

@@ -125,7 +125,7 @@ def display_prefix() -> list[str]:
 def run_driver(
     config: dict[str, Any],
     workdir: Path,
-    timeout: float = 120,
+    timeout: float = 240,
     hooks: dict[str, Callable[[], None]] | None = None,
 ) -> dict[str, Any]:
     """Run one scenario in a fresh process; return its JSON summary.
@@ -181,21 +181,21 @@ def run_driver(
 
 def to_priority_step(core: KioskCore, *, name: str, email: str, phone: str, id_number: str) -> None:
     """Through the core as a first-time visitor of the first service, up to the
-    priority step (the one with "Ambil Nomor Antrean"): each choice question takes
-    its first answer, the other questions the given values."""
-    core.start()
+    priority step (the one that takes the ticket): the ID first, then each choice
+    question takes its first answer, the other questions the given values."""
+    core.start(core.journey.services[0].id)
     core.accept_consent(photo=False)
-    core.choose_service(core.journey.services[0].id)
-    core.first_visit()
     journey = core.journey
-    while journey.step == Step.GUESTBOOK:
-        field = journey.current_field
-        assert field is not None
-        if field.kind == "choice":
-            value = field.choices[0].value
-        else:
-            value = {"email": email, "phone": phone}.get(field.kind, name)
-        core.set_value(field.name, value)
-        core.next_field()
     journey.set_id_number(id_number)
-    core.confirm_id()
+    core.confirm_id()  # a NIK is looked up (inline worker); unknown → the questions
+    if journey.step == Step.IDENTITY:  # the look-up is still on a worker thread:
+        journey.lookup_result(None)  # go on as a first visit (its late answer is ignored)
+        core.lookup_state = ""
+    while journey.step == Step.GUESTBOOK:
+        for field in journey.page:
+            if field.kind == "choice":
+                value = field.choices[0].value
+            else:
+                value = {"email": email, "phone": phone}.get(field.kind, name)
+            core.set_value(field.name, value)
+        core.next_field()

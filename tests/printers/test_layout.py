@@ -75,10 +75,13 @@ def test_native_ticket_is_small(content: TicketContent, paper: str) -> None:
 
 
 def test_english_ticket_uses_the_english_catalog(content: TicketContent) -> None:
-    english = dataclasses.replace(content, language="en", people_ahead=0, priority=True)
+    english = dataclasses.replace(
+        content, language="en", people_ahead=0, priority=True, estimated_wait_minutes=0
+    )
     text = read_ticket(render_escpos(english, paper="80mm"), paper="80mm").text
     assert "This service is free of charge" in text
-    assert "You are next in line" in text
+    assert "Nobody is ahead of you" in text
+    assert "You will be served shortly" in text and "0 minutes" not in text
     assert "PRIORITY" in text
     assert "24/11/2025 at 09:05 WIB" in text
     assert "tidak dipungut" not in text

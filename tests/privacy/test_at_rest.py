@@ -37,6 +37,7 @@ def _register_two(client: TestClient, kiosk: dict[str, str], unit: Unit) -> list
     first = client.post("/api/v1/registrations", json=body, headers=kiosk)
     other = visitor_payload(
         name="Budi Santoso",
+        sex="male",
         id_number="1906011203850002",
         email="budi.santoso@example.com",
         phone="081911112222",

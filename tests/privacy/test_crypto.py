@@ -113,7 +113,7 @@ def test_form_definition_matches_queue_and_catalogs() -> None:
     form = form_definition()
     assert form.priority_reasons == PRIORITY_REASONS
     for lang in ("id", "en"):
-        texts = catalog("privacy", lang)
+        texts = catalog("guestbook", lang)
         for field in form.fields:
             assert f"field_{field.name}" in texts
             for choice in field.choices:

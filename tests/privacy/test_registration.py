@@ -26,9 +26,7 @@ def test_form_is_data_driven_and_bilingual(client: TestClient, kiosk: dict[str, 
     assert names[:2] == ["name", "sex"] and "purpose" in names
     education = next(f for f in form_id["fields"] if f["name"] == "education")
     assert [c["value"] for c in education["choices"]] == [
-        "sd",
-        "smp",
-        "sma",
+        "up_to_slta",
         "d1_d3",
         "d4_s1",
         "s2",
@@ -99,7 +97,7 @@ def test_returning_id_of_a_stranger_is_ignored(
 ) -> None:
     first = client.post("/api/v1/registrations", json=registration_body(unit), headers=kiosk)
     other = visitor_payload(
-        name="Budi Santoso", id_number="1906011203850002", email="budi@example.com"
+        name="Budi Santoso", sex="male", id_number="1906011203850002", email="budi@example.com"
     )
     second = client.post(
         "/api/v1/registrations",

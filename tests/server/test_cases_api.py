@@ -471,6 +471,32 @@ def test_the_visitors_rating_completes_the_rated_step(
     assert [n["step"] for n in detail["allowed_next"]] == ["closed"]
 
 
+def test_the_services_case_kind_decides_the_default_kind_and_the_email_rule(
+    client: TestClient, unit: Unit, staff: dict[str, str], db: Database
+) -> None:
+    from server.db.schema import services as services_table
+
+    ticket_id = serve_rekomendasi(client, unit, staff)
+    opened = client.post(f"{API}/cases", json={"ticket_id": ticket_id}, headers=staff)
+    assert opened.status_code == 201, opened.text
+    assert opened.json()["kind"] == "recommendation"
+    no_kind = client.post(f"{API}/cases", json={"title": "x"}, headers=staff)
+    assert no_kind.status_code == 422 and no_kind.json()["error"]["fields"] == {"kind": "required"}
+
+    def flags() -> dict[str, bool]:
+        listed = client.get(f"{API}/services", headers=staff).json()
+        return {s["code"]: s["requires_email"] for s in listed}
+
+    assert flags()["perpustakaan"] is False and flags()["rekomendasi"] is True
+    with db.write() as conn:  # what the admin page's "case kind" choice stores
+        conn.execute(
+            sa.update(services_table)
+            .where(services_table.c.code == "perpustakaan")
+            .values(case_kind="recommendation")
+        )
+    assert flags()["perpustakaan"] is True
+
+
 def test_clock_may_start_when_the_form_is_complete(
     client: TestClient, unit: Unit, staff: dict[str, str], db: Database
 ) -> None:

@@ -15,9 +15,9 @@ from server.config import Settings
 from server.db.database import Database
 from server.db.ratings_schema import rating_answers, ratings
 from server.domain import skm
+from server.domain.clock import local_day
 from server.store import units
 from server.store.common import utcnow
-from server.store.tickets import local_day
 from tests.live import serve_in_thread
 from tests.server.conftest import Unit, login
 from tests.server.rating_helpers import add_rating_device, served_ticket, skm_block

@@ -214,6 +214,15 @@ def test_desk_registration(server: WebServer, browser: Any, artifacts: Path) -> 
         else:
             field.fill(VISITOR_TEXT.get(str(field.get_attribute("name")), "Tamu Uji"))
     page.locator("#reg-email").fill("tamu.uji@example.go.id")
+    page.locator("#reg-sex").select_option("female")  # as the NIK says (the server checks)
+    # the form is the server's: a "Lainnya" occupation asks for its name, as data says
+    other = page.locator('[data-field="occupation_other"]')
+    expect(other).to_be_hidden()
+    page.locator("#reg-occupation").select_option("lainnya")
+    expect(other).to_be_visible()
+    assert page.locator("#reg-occupation_other").get_attribute("required") is not None
+    page.locator("#reg-occupation").select_option(index=1)
+    expect(other).to_be_hidden()
     page.locator("#register-service").select_option(label="K · Konsultasi Statistik")
 
     page.screenshot(path=str(artifacts / "console-registration-form.png"), full_page=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from server.domain.clock import local_day
 from server.store.common import utcnow
-from server.store.tickets import local_day
 from tests.web.pages import new_context, open_console
 from tests.web.server_harness import WebServer
 

@@ -15,6 +15,7 @@ from fastapi.responses import Response
 from server.api.deps import DbDep, Supervisor
 from server.api.schemas.reports import PeriodReportOut, TodayOut
 from server.domain import reports as rules
+from server.domain.clock import local_day
 from server.errors import NotFound
 from server.i18n import normalise_language, t
 from server.reports import export
@@ -24,7 +25,6 @@ from server.reports.skm_pdf import render as skm_pdf_render
 from server.store import reports as store
 from server.store import units
 from server.store.common import utcnow
-from server.store.tickets import local_day
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 

@@ -31,6 +31,9 @@ def get_unit(principal: AnyPrincipal, db: DbDep, settings: SettingsDep) -> dict[
         "complaint_channels": extra["complaint_channels"],
         "running_text": extra["running_text"],
         "counter_area": extra["counter_area"],
+        "whatsapp": extra["whatsapp"],
+        "skd_url": extra["rating_skd_url"],
+        "opening_hours": extra["opening_hours"],
         "public_base_url": settings.public_base_url,
         "mail_enabled": settings.mail_enabled,
     }

@@ -17,7 +17,7 @@ class ContactIn(Strict):
 
 
 class CaseIn(Strict):
-    kind: str = Field(max_length=40)
+    kind: str | None = Field(default=None, max_length=40)  # default: what the ticket's service opens
     ticket_id: RowId | None = None
     contact: ContactIn | None = None
     language: str | None = Field(default=None, max_length=8)

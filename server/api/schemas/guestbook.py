@@ -40,6 +40,9 @@ class FormFieldOut(Open):
     choices: list[Choice] | None = None
     personal: bool
     max_length: int | None = None
+    from_id: bool = False  # sex, age group: read from a NIK or passport when there is one
+    capitalise: bool = False  # names: "siti aminah" → "Siti Aminah"
+    when: dict[str, str] | None = None  # asked only when these answers were given
 
 
 class GuestbookFormOut(Open):

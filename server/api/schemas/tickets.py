@@ -3,21 +3,29 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from server.api.schemas.common import RowId, Strict
+from server.domain.guestbook import PRIORITY_REASONS
 
 
 class TicketIn(Strict):
     service_id: RowId
     priority: bool = False
-    priority_reason: Literal["disability", "elderly", "pregnant", "children", "disaster"] | None = (
-        None
+    priority_reason: str | None = Field(
+        default=None, json_schema_extra={"enum": [*PRIORITY_REASONS, None]}
     )
     visit_id: RowId | None = None
     client_request_id: str | None = Field(default=None, min_length=8, max_length=64)
+
+
+    @field_validator("priority_reason")
+    @classmethod
+    def _known_reason(cls, value: str | None) -> str | None:
+        if value is not None and value not in PRIORITY_REASONS:
+            raise ValueError(f"must be one of {', '.join(PRIORITY_REASONS)}")
+        return value
 
 
 class TicketOut(BaseModel):

@@ -20,6 +20,9 @@ class UnitOut(BaseModel):
     complaint_channels: Any
     running_text: Any
     counter_area: Any
+    whatsapp: str = ""  # the office details an admin sets on /admin
+    skd_url: str = ""
+    opening_hours: dict[str, str] = {}
     public_base_url: str
     mail_enabled: bool = False
 

@@ -83,11 +83,20 @@ class Board {
       const unit = await this.api.get("/unit");
       this.timeZone = unit.timezone || this.timeZone;
       this.$("unit-name").textContent = unit.name || "";
+      this.showLogo();
       this.setRunningText(unit.running_text || "");
       this.tickClock();
     } catch (err) {
       this.handleFetchError(err);
     }
+  }
+
+  // The office's logo (admin page); hidden when there is none (404).
+  showLogo() {
+    const img = this.$("unit-logo");
+    img.onload = () => { img.hidden = false; };
+    img.onerror = () => { img.hidden = true; };
+    img.src = this.api.url("/admin/office/logo", { token: this.token, t: Date.now() });
   }
 
   async refresh() {
@@ -131,6 +140,7 @@ class Board {
   }
 
   onEvent(type, data) {
+    if (type === "unit.updated") this.loadUnit();  // running text, name, time zone
     if (type === "ticket.called" || type === "ticket.recalled") {
       const ticket = data.ticket || {};
       const counter = data.counter || {};

@@ -7,6 +7,8 @@ import { el, minutesSince } from "./format.js";
 import { lang, loadCatalog, t } from "./i18n.js";
 import { DeskRegistration } from "./register.js";
 import { DeviceHealth } from "./devices.js";
+import { PrivacyDesk } from "./privacy_desk.js";
+import { QuickTicket } from "./quick_ticket.js";
 
 const COUNTER_KEY = "loket.console.counter";
 const ACTIVE = new Set(["called", "serving"]);
@@ -38,6 +40,8 @@ class Console {
     this.events = null;
     this.register = new DeskRegistration(this);
     this.devices = new DeviceHealth(this);
+    this.privacy = new PrivacyDesk(this);
+    this.quick = new QuickTicket(this);
   }
 
   async start() {
@@ -87,6 +91,10 @@ class Console {
     } catch (e) {
       err.textContent = e.status === 401 ? t("err_login") : e.status === 429 ? t("err_throttled") : this.errorText(e);
       err.hidden = false;
+      if (e.code === "password_change_required") {
+        const user = encodeURIComponent($("login-username").value.trim());
+        window.location.assign(`/account/password?u=${user}`);
+      }
     }
   }
 
@@ -208,7 +216,19 @@ class Console {
 
   onEvent(type, data) {
     if (type === "device.alert") return this.addAlert(data);
+    if (type === "services.updated" || type === "unit.updated") this.reloadOffice();
     this.scheduleRefresh();
+  }
+
+  // An admin changed the office or its services: pick it up without a reload.
+  async reloadOffice() {
+    try {
+      const [unit, services] = await Promise.all([this.api.get("/unit"), this.api.get("/services")]);
+      this.unit = unit;
+      this.services = services.filter((s) => s.active !== false);
+      $("unit-name").textContent = unit.name;
+      if (!$("tab-quick").hidden) this.quick.show();
+    } catch { /* the next refresh shows the connection state */ }
   }
 
   onLive(online, reconnected) {
@@ -456,6 +476,8 @@ class Console {
     for (const panel of document.querySelectorAll(".tab-panel")) panel.hidden = panel.id !== `tab-${name}`;
     if (name === "devices") this.devices.load();
     if (name === "register") this.register.show();
+    if (name === "privacy") this.privacy.init();
+    if (name === "quick") this.quick.show();
   }
 
   onKey(e) {

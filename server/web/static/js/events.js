@@ -10,6 +10,7 @@ export const EVENT_TYPES = [
   "ticket.issued", "ticket.called", "ticket.recalled", "ticket.started",
   "ticket.finished", "ticket.no_show", "ticket.requeued", "ticket.transferred",
   "ticket.cancelled", "counter.updated", "device.alert",
+  "unit.updated", "services.updated",
 ];
 
 export class LiveEvents {

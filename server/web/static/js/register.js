@@ -8,10 +8,9 @@ import { el } from "./format.js";
 import { lang, t } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
-const VISITOR_KEYS = [
-  "name", "sex", "age_group", "education", "occupation", "institution",
-  "institution_category", "email", "phone", "id_type", "id_number", "purpose",
-];
+// The visitor's answers are exactly the fields GET /guestbook/form lists (plus the
+// identity document); this file keeps no list of its own.
+const ID_KEYS = ["id_type", "id_number"];
 
 export class DeskRegistration {
   constructor(app) {
@@ -26,6 +25,7 @@ export class DeskRegistration {
     $("register-form").addEventListener("reset", () => this.resetSoon());
     $("register-another").addEventListener("click", () => this.newVisitor());
     $("register-form").addEventListener("input", () => { this.requestIdDirty = true; });
+    $("register-form").addEventListener("change", () => this.applyConditions());
   }
 
   async show() {
@@ -70,6 +70,28 @@ export class DeskRegistration {
         choices: null, personal: true });
     }
     $("register-fields").replaceChildren(...fields.map((f) => this.fieldNode(f)));
+    this.applyConditions();
+  }
+
+  // A field with "when" (e.g. the "Lainnya" occupation text) shows, and is required,
+  // only while the answers it depends on are given — the server's rule, sent as data.
+  applyConditions() {
+    if (!this.form) return;
+    for (const f of this.form.fields || []) {
+      if (!f.when) continue;
+      const holder = $("register-fields").querySelector(`[data-field="${f.name}"]`);
+      if (!holder) continue;
+      const shown = Object.entries(f.when).every(([name, value]) => {
+        const input = $(`reg-${name}`);
+        return input && input.value === value;
+      });
+      holder.hidden = !shown;
+      const input = $(`reg-${f.name}`);
+      if (input) {
+        input.required = Boolean(f.required && shown);
+        if (!shown) input.value = "";
+      }
+    }
   }
 
   fieldNode(f) {
@@ -92,9 +114,10 @@ export class DeskRegistration {
 
   collect() {
     const visitor = {};
+    const keys = [...(this.form.fields || []).map((f) => f.name), ...ID_KEYS];
     for (const input of $("register-fields").querySelectorAll("input, select")) {
       const value = input.value.trim();
-      if (VISITOR_KEYS.includes(input.name)) visitor[input.name] = value === "" ? null : value;
+      if (keys.includes(input.name)) visitor[input.name] = value === "" ? null : value;
     }
     const reason = $("register-priority").value;
     return {

@@ -1,0 +1,1 @@
+"""Documents made from stored data (the visitor's PDF export)."""
