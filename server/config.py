@@ -76,6 +76,15 @@ class Settings(BaseSettings):
         default=730, ge=1, description="A visitor's identity, from their last visit."
     )
     retention_audit_days: int = Field(default=1825, ge=30, description="Audit-log rows.")
+    retention_case_days: int = Field(
+        default=730,
+        ge=1,
+        description="A closed case's or complaint's contact, form, text and attachments, "
+        "from its closing.",
+    )
+    retention_mail_days: int = Field(
+        default=90, ge=1, description="A sent or failed mail's recipient and bodies."
+    )
     retention_interval_hours: float = Field(
         default=24.0, gt=0, description="Time between the server's purge runs."
     )

@@ -131,6 +131,13 @@ def cmd_purge(args: argparse.Namespace) -> int:
         f"days), {result.visitors_erased} visitor identities (no visit for "
         f"{config.retention_guestbook_days} days), {result.audit_rows_deleted} audit rows."
     )
+    print(
+        f"{verb}: contact/form of {result.cases_cleared} cases, "
+        f"{result.complaint_texts_cleared} complaint texts and "
+        f"{result.attachments_deleted} attachments (closed more than "
+        f"{config.retention_case_days} days ago), recipient and bodies of "
+        f"{result.mails_cleared} mails (older than {config.retention_mail_days} days)."
+    )
     return 0
 
 
@@ -172,6 +179,13 @@ def _print_report(report: dict[str, Any]) -> None:
             f"  visits linked to a visitor: {c['visits_identified']}, "
             f"anonymised: {c['visits_anonymised']}"
         )
+        print(
+            f"  cases with contact: {c['cases_with_contact']}, "
+            f"with request form: {c['cases_with_form']}"
+        )
+        print(f"  complaints with text: {c['complaints_with_text']}")
+        print(f"  mails with recipient or body: {c['mails_with_recipient']}")
+        print(f"  attachments: {c['attachments']}")
         print(f"  oldest record: {unit['oldest_record']}, latest visit: {unit['latest_visit']}")
         for person in unit.get("identities", []):
             print(

@@ -1,7 +1,8 @@
 """The personal-data inventory for a breach notice (UU 27/2022: 3 × 24 hours).
 
 :func:`personal_data_report` counts, per unit, whose data of which kind is
-held; with ``identities=True`` it also decrypts who they are. Only the admin
+held (visitors, photos, and the cases, complaints, mails and attachments
+holding personal data); with ``identities=True`` it also decrypts who they are. Only the admin
 CLI (``loket report personal-data --identities``) shows that list.
 """
 
@@ -12,7 +13,7 @@ from typing import Any
 from server.db.database import Database
 from server.privacy.crypto import KeyRing
 from server.privacy.visitors import UnreadableData, decrypt_identity
-from server.store import audit
+from server.store import audit, case_privacy
 from server.store import visitors as store
 from server.store.common import Actor, as_aware, utcnow
 
@@ -30,7 +31,7 @@ def personal_data_report(
                 "unit_id": uid,
                 "unit_code": unit["code"],
                 "unit_name": unit["name"],
-                "counts": held["counts"],
+                "counts": {**held["counts"], **case_privacy.unit_counts(conn, unit_id=uid)},
                 "oldest_record": as_aware(held["oldest_record"]),
                 "latest_visit": as_aware(held["latest_visit"]),
             }

@@ -3,7 +3,11 @@
 :func:`purge` removes ID photos older than ``retention_photo_days``, erases
 visitors not seen for ``retention_guestbook_days`` (identity and photos
 deleted; their visits stay with service, date and categories, so reports keep
-their counts) and drops audit rows older than ``retention_audit_days``. It
+their counts, and the contact data of cases opened from their tickets goes
+too), clears the contact, form, complaint text and attachments of cases closed
+more than ``retention_case_days`` ago and the recipient and bodies of mails
+older than ``retention_mail_days`` (:mod:`server.privacy.case_data`), and
+drops audit rows older than ``retention_audit_days``. It
 works in small batches, each its own short write transaction, so a running
 server is never blocked for long. ``loket purge`` runs it by hand;
 :func:`start_retention_job` runs it daily inside the server.
@@ -21,6 +25,7 @@ from sqlalchemy.engine import Connection
 
 from server.config import Settings, get_settings
 from server.db.database import Database
+from server.privacy import case_data
 from server.store import audit, erasure
 from server.store import visitors as store
 from server.store.common import Actor, utcnow
@@ -34,6 +39,10 @@ class PurgeResult:
     photos_deleted: int = 0
     visitors_erased: int = 0
     audit_rows_deleted: int = 0
+    cases_cleared: int = 0
+    complaint_texts_cleared: int = 0
+    attachments_deleted: int = 0
+    mails_cleared: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -58,10 +67,15 @@ def expired_counts(db: Database, *, settings: Settings, now: datetime) -> PurgeR
     """What :func:`purge` would remove at ``now`` (for ``--dry-run``)."""
     cut = Cutoffs.at(now, settings)
     with db.read() as conn:
+        held, mails = case_data.expired(conn, settings=settings, now=now)
         return PurgeResult(
             store.count_photos_before(conn, cutoff=cut.photo),
             store.count_unseen_since(conn, cutoff=cut.guestbook),
             audit.count_before(conn, cutoff=cut.audit),
+            held.cases,
+            held.complaints,
+            held.attachments,
+            mails,
         )
 
 
@@ -76,15 +90,19 @@ def _delete_in_batches(db: Database, delete: Callable[[Connection], int]) -> int
         deleted += n
 
 
-def _erase_unseen_visitors(db: Database, *, cutoff: datetime, now: datetime, batch: int) -> int:
+def _erase_unseen_visitors(
+    db: Database, *, settings: Settings, cutoff: datetime, now: datetime, batch: int
+) -> int:
     """Erase visitors last seen before ``cutoff``, each audited, ``batch`` per transaction."""
     erased = 0
     while True:
+        files: list[case_data.FileRef] = []
         with db.write() as conn:
             rows = store.unseen_since(conn, cutoff=cutoff, batch=batch)
             if not rows:
                 return erased
             for visitor_id, unit_id in rows:
+                files += case_data.erase_for_visitor(conn, visitor_id=visitor_id).files
                 store.erase_visitor(conn, visitor_id=visitor_id, now=now)
                 audit.record(
                     conn,
@@ -95,7 +113,8 @@ def _erase_unseen_visitors(db: Database, *, cutoff: datetime, now: datetime, bat
                     reason="retention period ended",
                     now=now,
                 )
-            erased += len(rows)
+        case_data.delete_files(settings.data_dir, files)
+        erased += len(rows)
 
 
 def purge(
@@ -107,14 +126,20 @@ def purge(
     photos = _delete_in_batches(
         db, lambda conn: store.delete_photos_before(conn, cutoff=cut.photo, batch=batch)
     )
-    erased = _erase_unseen_visitors(db, cutoff=cut.guestbook, now=moment, batch=batch)
+    erased = _erase_unseen_visitors(
+        db, settings=settings, cutoff=cut.guestbook, now=moment, batch=batch
+    )
+    held = case_data.purge_cases(db, settings=settings, now=moment, batch=batch)
+    mails = case_data.purge_mail(db, settings=settings, now=moment, batch=batch)
     audits = _delete_in_batches(
         db, lambda conn: audit.delete_before(conn, cutoff=cut.audit, batch=batch)
     )
-    result = PurgeResult(photos, erased, audits)
-    if photos or erased:
+    result = PurgeResult(
+        photos, erased, audits, held.cases, held.complaints, held.attachments, mails
+    )
+    if photos or erased or held.cases or mails:
         erasure.reclaim_erased(db)
-    if photos or erased or audits:
+    if photos or erased or audits or held.cases or mails:
         with db.write() as conn:
             audit.record(
                 conn,

@@ -43,7 +43,7 @@ from server.api.views import ticket_out
 from server.domain.clock import local_day
 from server.domain.identity import IdentityError, validate_nik
 from server.errors import InvalidInput, NotFound
-from server.privacy import subject, visitors
+from server.privacy import case_data, subject, visitors
 from server.privacy.crypto import KeyRing
 from server.privacy.form import (
     EMAIL_RE,
@@ -431,16 +431,18 @@ def delete(
     visitor_id: PathId,
     principal: Supervisor,
     db: DbDep,
+    settings: SettingsDep,
     reason: Annotated[str | None, Query(max_length=500)] = None,
 ) -> Response:
     with db.write() as conn:
-        subject.delete(
+        files = subject.delete(
             conn,
             unit_id=principal.unit_id,
             visitor_id=visitor_id,
             actor=actor_of(principal),
             reason=reason,
         )
+    case_data.delete_files(settings.data_dir, files)  # the cases' attachments
     erasure.reclaim_erased(db)  # after the commit: the deleted bytes leave the files
     return Response(status_code=204)
 

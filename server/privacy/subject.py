@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection, RowMapping
 from server.domain.guestbook import ReasonRequired, require_reason
 from server.domain.identity import IdentityError, validate_id
 from server.errors import InvalidInput, NotFound
+from server.privacy import case_data
 from server.privacy.crypto import DecryptError, KeyRing, context
 from server.privacy.form import PERSONAL_FIELDS, form_definition
 from server.privacy.form import _check_field as check_field
@@ -310,10 +311,14 @@ def delete(
     actor: Actor,
     reason: str | None = None,
     now: datetime | None = None,
-) -> None:
-    """An erasure request: identity and photos gone, counts kept, audited."""
+) -> list[case_data.FileRef]:
+    """An erasure request: identity, photos and case contact data gone, counts kept, audited.
+
+    Returns the attachment files to delete once the transaction has committed.
+    """
     reason = checked_reason(reason)
     get_visitor(conn, unit_id=unit_id, visitor_id=visitor_id, for_update=True)
+    held = case_data.erase_for_visitor(conn, visitor_id=visitor_id)
     store.erase_visitor(conn, visitor_id=visitor_id, now=now or utcnow())
     audit.record(
         conn,
@@ -323,7 +328,9 @@ def delete(
         visitor_id=visitor_id,
         fields=[*PERSONAL_FIELDS, "id_photos"],
         reason=reason,
+        detail={"cases": held.cases, "mails": held.mails, "attachments": len(held.files)},
     )
+    return held.files
 
 
 def mark_reviewed(

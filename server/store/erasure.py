@@ -27,7 +27,14 @@ from server.db.database import Database
 log = logging.getLogger("loket.privacy")
 
 #: tables that hold personal data (ciphertexts, look-up hashes)
-PERSONAL_TABLES = ("visitors", "id_photos")
+PERSONAL_TABLES = (
+    "visitors",
+    "id_photos",
+    "cases",
+    "complaints",
+    "mail_outbox",
+    "attachments",
+)
 
 
 PG_ATTEMPTS = 8

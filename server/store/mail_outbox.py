@@ -175,6 +175,11 @@ def retry(conn: Connection, *, unit_id: int, mail_id: int, now: datetime) -> Non
     )
     if row["status"] != "failed":
         raise Conflict(f"Mail {mail_id} is {row['status']}; only a failed mail can be retried.")
+    if row["to_ct"] is None:
+        raise Conflict(
+            f"Mail {mail_id}'s recipient was erased (privacy); it cannot be sent.",
+            code="mail_recipient_erased",
+        )
     conn.execute(
         sa.update(mail_outbox)
         .where(mail_outbox.c.id == mail_id)

@@ -312,3 +312,20 @@ def test_lookup_budget_alert_reaches_the_console(server: WebServer, browser: Any
     alert.wait_for()
     assert "Kios lobi" in alert.inner_text()
     page.context.close()
+
+
+def test_console_links_reports_and_ikm_for_supervisors_only(
+    server: WebServer, browser: Any
+) -> None:
+    ctx = new_context(browser)
+    staff = open_console(ctx, server, username="petugas1", password=STAFF_PASSWORD)
+    expect(staff.locator("#reports-link")).to_be_hidden()
+    expect(staff.locator("#ikm-link")).to_be_hidden()
+    ctx.close()
+    ctx = new_context(browser)
+    admin = open_console(ctx, server)
+    expect(admin.locator("#ikm-link")).to_be_visible()
+    expect(admin.locator("#reports-link")).to_be_visible()
+    admin.locator("#reports-link").click()
+    admin.wait_for_url("**/reports")
+    ctx.close()
