@@ -474,14 +474,17 @@ def recompute_due_dates(
             .where(cases.c.id == case["id"])
             .values(due_date=new_due, updated_at=now)
         )
-        _emit(
-            conn,
-            get_case(conn, unit_id=unit_id, case_id=case["id"]),
-            step="due_changed",
-            extra={"due_change": change},
-        )
         moved.append({"case_id": case["id"], **change})
     _recompute_first_response(conn, unit_id=unit_id, cal=cal)
+    # Events last, after every row lock this transaction takes (store/events.py:
+    # emitting takes the unit's event lock, which must never wait behind a row).
+    for change in moved:
+        _emit(
+            conn,
+            get_case(conn, unit_id=unit_id, case_id=change["case_id"]),
+            step="due_changed",
+            extra={"due_change": {k: change[k] for k in ("from", "to", "reason")}},
+        )
     return moved
 
 
