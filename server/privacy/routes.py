@@ -43,6 +43,7 @@ from server.api.views import ticket_out
 from server.domain.clock import local_day
 from server.domain.identity import IdentityError, validate_nik
 from server.errors import InvalidInput, NotFound
+from server.i18n import normalise_language
 from server.privacy import case_data, subject, visitors
 from server.privacy.crypto import KeyRing
 from server.privacy.form import (
@@ -135,7 +136,7 @@ def registration_from(body: RegistrationIn) -> Registration:
         values=values,
         service_id=body.service_id,
         notice_version=body.consent.notice_version,
-        language=body.language[:2] if body.language[:2] in ("id", "en") else "id",
+        language=normalise_language(body.language),
         photo_consent=body.consent.photo_accepted,
         photo_jpeg=_decode_photo(body.id_photo_jpeg_base64),
         priority=body.priority,
