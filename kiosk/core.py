@@ -142,8 +142,13 @@ class KioskCore:
         self.changed()
 
     def reset(self, language: str | None = None) -> None:
-        """Wipe everything typed and the last ticket; back to the welcome screen."""
+        """Wipe everything typed and the last ticket; back to the welcome screen.
+
+        The configuration is fetched again in the background, so what an admin
+        changed (services, office details, mail) reaches the next visitor
+        without restarting the kiosk."""
         self.journey.reset()
+        self.load()
         self.set_language(language or self.settings.language)
         self.busy = False
         self.lookup_state = self.lookup_error = self.scan_state = self.print_state = ""

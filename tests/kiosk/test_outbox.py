@@ -219,3 +219,18 @@ def test_personal_data_never_reaches_the_logs(live_server: LiveServer, tmp_path:
         "081200000031",
     ):
         assert secret not in text  # ...but never to whom
+
+
+def test_the_next_visitor_sees_what_the_admin_changed(live_server: LiveServer, tmp_path: Path):
+    core, worker = make_core(live_server, tmp_path)
+    library = next(s for s in core.journey.services if s.code == "perpustakaan")
+    with live_server.client(live_server.login()) as admin:
+        r = admin.patch(
+            f"/admin/services/{library.id}", json={"name_id": "Perpustakaan Digital"}
+        )
+        assert r.status_code == 200, r.text
+    core.reset()  # the visitor before has left: back to the welcome screen
+    wait_until(
+        worker,
+        lambda: any(s.name("id") == "Perpustakaan Digital" for s in core.journey.services),
+    )
