@@ -15,6 +15,8 @@ from tests.privacy.conftest import EMAIL, NAME, NIK, PHONE, visitor_payload
 from tests.web.pages import new_context, open_console
 from tests.web.server_harness import STAFF_PASSWORD, WebServer
 
+AGE_GROUP = "35_44"  # an SKD age group (the NIK says born 1990), stored as sent
+
 
 def register_visitor(server: WebServer) -> dict[str, Any]:
     with server.client(server.kiosk_token) as c:
@@ -27,7 +29,7 @@ def register_visitor(server: WebServer) -> dict[str, Any]:
                 "language": "id",
                 "consent": {"notice_version": form["notice"]["version"], "accepted": True},
                 "service_id": service_id,
-                "visitor": visitor_payload(),
+                "visitor": visitor_payload(age_group=AGE_GROUP),
             },
         )
         assert r.status_code in (200, 201), r.text
@@ -70,8 +72,15 @@ def test_privacy_desk_find_reveal_export_correct_erase(
     assert data["identity"] == {
         "name": NAME, "email": EMAIL, "phone": PHONE, "id_number": NIK, "id_type": "ktp",
     }  # fmt: skip
-    payload = visitor_payload()
-    assert data["profile"] == {k: payload[k] for k in data["profile"]}
+    payload = visitor_payload(age_group=AGE_GROUP)
+    # exactly what is held: every profile answer sent, nothing else but unanswered fields
+    assert {k: v for k, v in data["profile"].items() if k in payload} == {
+        k: payload[k] for k in data["profile"] if k in payload
+    }
+    assert {k for k in data["profile"] if k not in payload} <= {
+        "occupation_other", "disability", "disability_kind",
+    }  # fmt: skip
+    assert all(data["profile"][k] is None for k in data["profile"] if k not in payload)
     assert len(data["visits"]) == 1 and data["id_photos"] == []
     assert data["visits"][0]["purpose"] == "penelitian"
     with page.expect_download() as download:
