@@ -246,7 +246,10 @@ def year_plan(
                 visitor = rng.randrange(len(people))
             else:
                 visitor = len(people)
-                people.append({k: rng.choice(v) for k, v in choices.items()})
+                person = {k: rng.choice(v) for k, v in choices.items()}
+                if person["occupation"] == "lainnya":  # "Lainnya" is asked to be named
+                    person["occupation_other"] = rng.choice(("Petani", "Nelayan", "Pensiunan"))
+                people.append(person)
             hour = _pick(rng, HOUR_WEIGHTS)
             local = datetime(
                 day.year,
