@@ -16,7 +16,6 @@ from server.i18n import LANGUAGES
 from server.reports import export
 from server.reports.build import period_report, resolve_period
 from server.reports.skm import skm_report
-from server.reports.skm_pdf import render as render_skm
 from server.store import units
 
 
@@ -103,6 +102,8 @@ def cmd_report_skm(args: argparse.Namespace) -> int:
         return fail(exc.message)
     finally:
         db.dispose()
+    from server.reports.skm_pdf import render as render_skm  # fpdf2 is slow to import
+
     args.out.write_bytes(render_skm(report, args.lang))
     print(
         f"{unit['code']} SKM {period.start} to {period.end}: {report.respondents} respondents"

@@ -15,10 +15,6 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-
 from server.reports.labels import LabelledTable
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -61,6 +57,11 @@ def _sheet_title(title: str, used: set[str]) -> str:
 
 def workbook_bytes(tables: Sequence[LabelledTable]) -> bytes:
     """All tables as one XLSX workbook, one sheet per table."""
+    # openpyxl loads in about 0.3 s: imported here, not when the server starts
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
     wb = Workbook(write_only=True)
     bold = Font(bold=True)
     used: set[str] = set()

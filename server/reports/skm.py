@@ -16,7 +16,7 @@ from server.db.database import Database
 from server.domain import reports as rules
 from server.domain import skm
 from server.reports.labels import category_label
-from server.reports.skm_pdf import SkmElement, SkmFollowup, SkmReport, SkmService
+from server.reports.skm_data import SkmElement, SkmFollowup, SkmReport, SkmService
 from server.store import ratings, units
 from server.store import reports as store
 

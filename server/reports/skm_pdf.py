@@ -13,8 +13,7 @@ in the PDF core font with unsupported characters replaced.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
@@ -23,53 +22,9 @@ from fpdf.fonts import FontFace
 
 from server.domain.reports import suppress
 from server.i18n import t
+from server.reports.skm_data import SkmReport
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-
-
-@dataclass(frozen=True)
-class SkmElement:
-    code: str
-    name: str
-    respondents: int
-    nrr: float  # 1..4
-
-
-@dataclass(frozen=True)
-class SkmService:
-    name: str
-    respondents: int
-    ikm: float | None
-    grade: str
-
-
-@dataclass(frozen=True)
-class SkmFollowup:
-    element: str
-    action: str
-    owner: str
-    due: date
-    done: bool
-
-
-@dataclass
-class SkmReport:
-    unit_name: str
-    unit_code: str
-    start: date
-    end: date
-    respondents: int
-    population: int  # served in the period the minimum is taken from
-    minimum: int  # Krejcie–Morgan minimum for that population
-    elements: list[SkmElement]
-    ikm: float | None
-    grade_letter: str
-    grade_label: str
-    weakest: list[SkmElement]
-    services: list[SkmService] = field(default_factory=list)
-    profile: Mapping[str, Sequence[tuple[str, int]]] = field(default_factory=dict)
-    followups: list[SkmFollowup] = field(default_factory=list)
-    suggestions: list[str] = field(default_factory=list)
 
 
 class _Pdf(FPDF):

@@ -7,7 +7,8 @@ import subprocess
 from datetime import date
 from pathlib import Path
 
-from server.reports.skm_pdf import SkmElement, SkmFollowup, SkmReport, SkmService, render
+from server.reports.skm_data import SkmElement, SkmFollowup, SkmReport, SkmService
+from server.reports.skm_pdf import render
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "reports"
 NAMES = [

@@ -44,7 +44,6 @@ from server.api.schemas.admin import (
 from server.domain import admin as rules
 from server.domain import events as event_names
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound
-from server.exports.visitor_pdf import render_visitor_pdf
 from server.i18n import normalise_language
 from server.privacy import subject
 from server.privacy.routes import get_ring
@@ -581,6 +580,8 @@ def export_pdf(
             actor=actor_of(principal), reason=reason,
         )  # fmt: skip
         unit = units.get_unit(conn, unit_id=principal.unit_id)
+    from server.exports.visitor_pdf import render_visitor_pdf  # fpdf2: 1.3 s to import
+
     body = render_visitor_pdf(data, unit_name=unit["name"], lang=normalise_language(lang))
     return Response(
         body,

@@ -21,7 +21,6 @@ from server.i18n import normalise_language, t
 from server.reports import export
 from server.reports.build import period_report, resolve_period
 from server.reports.skm import skm_report
-from server.reports.skm_pdf import render as skm_pdf_render
 from server.store import reports as store
 from server.store import units
 from server.store.common import utcnow
@@ -150,7 +149,7 @@ def skm_pdf(
     report = skm_report(db, unit_id=principal.unit_id, start=per.start, end=per.end, lang=language)
     name = export.file_name(unit["code"], f"skm-{per.label}", ".pdf")
     return Response(
-        skm_pdf_render(report, language),
+        _render_skm_pdf(report, language),
         media_type="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
@@ -181,3 +180,10 @@ def today(principal: Supervisor, db: DbDep, lang: Lang = "id") -> dict[str, Any]
         "counters": figures["counters"],
         "alerts": [{**a, "message": t(f"reports.alert_{a['problem']}", language)} for a in alerts],
     }
+
+
+def _render_skm_pdf(report: Any, language: str) -> bytes:
+    """fpdf2 takes about 1.3 s to import: loaded on the first PDF, not at start-up."""
+    from server.reports.skm_pdf import render
+
+    return render(report, language)
