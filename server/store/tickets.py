@@ -24,6 +24,7 @@ from sqlalchemy.engine import Connection, RowMapping
 
 from server.auth.tokens import new_tracking_token
 from server.db.schema import (
+    counter_services,
     counters,
     services,
     ticket_transitions,
@@ -231,13 +232,18 @@ def get_ticket(conn: Connection, *, unit_id: int, ticket_id: int) -> RowMapping:
     )
 
 
+_COUNTER_SERVICES = sa.select(counter_services.c.service_id).where(
+    counter_services.c.counter_id == sa.bindparam("counter_id")
+)
+
+
 def _waiting_head_query(priority: bool, skip_locked: bool) -> sa.Select[Any]:
     query = (
         sa.select(tickets)
         .where(
             tickets.c.unit_id == sa.bindparam("unit_id"),
             tickets.c.status == Status.WAITING.value,
-            tickets.c.service_id.in_(sa.bindparam("service_ids", expanding=True)),
+            tickets.c.service_id.in_(_COUNTER_SERVICES),
             tickets.c.priority == priority,
             sa.or_(
                 tickets.c.target_counter_id.is_(None),
@@ -274,17 +280,18 @@ _SET_STREAK = (
 
 
 def _waiting_head(
-    conn: Connection, *, unit_id: int, counter_id: int, service_ids: list[int], priority: bool
+    conn: Connection, *, unit_id: int, counter_id: int, priority: bool
 ) -> RowMapping | None:
+    """The head of one lane among the services the counter serves."""
     query = _WAITING_HEAD[priority, conn.dialect.name == "postgresql"]
-    params = {"unit_id": unit_id, "service_ids": service_ids, "counter_id": counter_id}
+    params = {"unit_id": unit_id, "counter_id": counter_id}
     return conn.execute(query, params).mappings().first()
 
 
 def _call_context_query(lock: bool) -> sa.Select[Any]:
     """What call-next reads before choosing, in one statement: the counter (locked on
-    PostgreSQL, so two calls for one counter queue), its unit's settings and the
-    ticket the counter still holds, if any."""
+    PostgreSQL, so two calls for one counter queue), its unit's settings, the ticket
+    the counter still holds, if any, and how many services it serves."""
     held = (
         sa.select(tickets.c.number)
         .where(
@@ -301,6 +308,10 @@ def _call_context_query(lock: bool) -> sa.Select[Any]:
             units_table.c.settings.label("unit_settings"),
             held.scalar_subquery().label("held_number"),
             held_status.scalar_subquery().label("held_status"),
+            sa.select(sa.func.count())
+            .select_from(_COUNTER_SERVICES.subquery())
+            .scalar_subquery()
+            .label("service_count"),
         )
         .join(units_table, units_table.c.id == counters.c.unit_id)
         .where(
@@ -328,8 +339,7 @@ def call_next(
         raise Conflict(
             f"Counter {counter['name']} is paused; resume it first.", code="counter_paused"
         )
-    service_ids = units.counter_service_ids(conn, counter_id=counter_id)
-    if not service_ids:
+    if not counter["service_count"]:
         raise Conflict(
             "This counter serves no service; choose its services first.",
             code="counter_without_services",
@@ -342,9 +352,7 @@ def call_next(
     settings = units.unit_settings({"settings": counter["unit_settings"]})
     rule = FairnessRule(max_priority_in_row=int(settings["max_priority_in_row"]))
     heads = {
-        lane: _waiting_head(
-            conn, unit_id=unit_id, counter_id=counter_id, service_ids=service_ids, priority=lane
-        )
+        lane: _waiting_head(conn, unit_id=unit_id, counter_id=counter_id, priority=lane)
         for lane in (True, False)
     }
     lane = queue.choose_lane(
@@ -518,20 +526,21 @@ def transfer(
     return updated
 
 
+# One statement for every state change: the SET clause comes from the keys of the
+# values given (SQLAlchemy compiles and caches one form per set of keys).
+_UPDATE_IF_STATUS = (
+    sa.update(tickets)
+    .where(tickets.c.id == sa.bindparam("ticket_id"), tickets.c.status == sa.bindparam("before"))
+    .returning(*tickets.c)
+)
+
+
 def _conditional_update(
     conn: Connection, ticket: RowMapping, before: Status, values: dict[str, Any]
 ) -> RowMapping:
     """Apply ``values`` if the ticket is still ``before``; the updated row."""
-    updated = (
-        conn.execute(
-            sa.update(tickets)
-            .where(tickets.c.id == ticket["id"], tickets.c.status == before.value)
-            .values(**values)
-            .returning(*tickets.c)
-        )
-        .mappings()
-        .first()
-    )
+    params = {**values, "ticket_id": ticket["id"], "before": before.value}
+    updated = conn.execute(_UPDATE_IF_STATUS, params).mappings().first()
     if updated is None:  # pragma: no cover - excluded by the write lock
         raise Conflict(f"Ticket {ticket['number']} changed meanwhile; reload.", code="lost_race")
     return updated
