@@ -2,7 +2,9 @@
 
 Runs ``loket serve`` as a separate process (SQLite with durable commits, and
 PostgreSQL when LOKET_TEST_POSTGRES_URL is set), drives it over real HTTP from
-1 and 8 client threads, and prints a Markdown table. Also measures cold start
+1 and 8 client threads (keep-alive ``http.client`` connections, ``bench/lean_http.py``:
+about a quarter of the client CPU of ``requests``, which matters when client and
+server share two cores), and prints a Markdown table. Also measures cold start
 to the first 200 (wall time and the server's CPU time until then) and the
 server's resident memory.
 
@@ -37,6 +39,7 @@ import requests
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.lean_http import LeanSession
 from bench.seed_history import seed_history
 from server.config import normalise_database_url
 from tests.live import free_port
@@ -71,14 +74,14 @@ def measure(
     label: str,
     clients: int,
     count: int,
-    action: Callable[[requests.Session, int], float | None],
+    action: Callable[[LeanSession, int], float | None],
     server_pids: list[int],
 ) -> dict[str, object]:
     latencies: list[float] = []
     lock = threading.Lock()
 
     def worker(w: int) -> None:
-        session = requests.Session()
+        session = LeanSession()
         mine = []
         for i in range(w, count, clients):
             t0 = time.perf_counter()
@@ -176,7 +179,7 @@ def measure_open_loop(
     label: str,
     rate: float,
     seconds: float,
-    action: Callable[[requests.Session, int], None],
+    action: Callable[[LeanSession, int], None],
     server_pids: list[int],
     threads: int = 32,
 ) -> dict[str, object]:
@@ -188,7 +191,7 @@ def measure_open_loop(
     start = time.perf_counter() + 0.2
 
     def worker(_: int) -> None:
-        session = requests.Session()
+        session = LeanSession()
         mine = []
         while True:
             with lock:
@@ -304,7 +307,7 @@ def bench_backend(
         services = [s["id"] for s in requests.get(f"{base}/api/v1/services", headers=kh).json()]
         counters = [c["id"] for c in requests.get(f"{base}/api/v1/counters", headers=kh).json()]
 
-        def issue(session: requests.Session, i: int) -> None:  # timed whole
+        def issue(session: LeanSession, i: int) -> None:  # timed whole
             r = session.post(
                 f"{bases[i % len(bases)]}/api/v1/tickets",
                 headers=kh,
@@ -315,7 +318,7 @@ def bench_backend(
             )
             assert r.status_code == 201, r.text
 
-        def call(session: requests.Session, i: int) -> float:
+        def call(session: LeanSession, i: int) -> float:
             """Call next (timed), then serve the visitor (not timed): a counter calls
             the next visitor only once the previous one has left it."""
             base_url = bases[i % len(bases)]

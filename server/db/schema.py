@@ -151,6 +151,10 @@ tickets = sa.Table(
     sa.Index("ix_tickets_unit_day", "unit_id", "day"),
     # the wait estimate reads one service's latest finished tickets (flat with history)
     sa.Index("ix_tickets_service_finished", "service_id", "status", "finished_at"),
+    # people ahead: one service's waiting lane counted from the index alone
+    sa.Index(
+        "ix_tickets_service_lane", "unit_id", "service_id", "status", "priority", "queued_at", "id"
+    ),
 )
 
 ticket_transitions = sa.Table(
