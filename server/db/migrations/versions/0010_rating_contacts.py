@@ -1,7 +1,9 @@
 """rating_contacts: who marked a "contact me" rating handled, and when
 
+(The id 0010 was given off 0007; 0011 reached main first, so 0010 follows it.)
+
 Revision ID: 0010
-Revises: 0007
+Revises: 0011
 Create Date: 2026-12-02
 """
 
@@ -9,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0007"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
