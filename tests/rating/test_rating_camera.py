@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -33,6 +34,27 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     live.stop()
 
 
+def _run_camera(
+    server: LiveServer, tmp_path: Path, scenario: str, provider: str, **config: Any
+) -> dict[str, Any]:
+    """The terminal with the camera on (no serial scanner) and ``provider`` as its camera."""
+    return run_rating_driver(
+        {
+            "scenario": scenario,
+            "shot_prefix": f"{scenario.replace('_', '-')}-",
+            "camera_provider": provider,
+            "settings": {
+                "server_url": server.url,
+                "device_token": server.tokens["rating"],
+                "camera": True,
+                "data_dir": str(tmp_path / "terminal"),
+            },
+            **config,
+        },
+        tmp_path,
+    )
+
+
 def test_decode_reads_a_ticket_qr_from_bottom_up_texture_bytes() -> None:
 
     url = "https://pst.example/t/AbCdEfGh12345678_-xyz"
@@ -46,21 +68,13 @@ def test_camera_reads_nothing_then_a_foreign_code_then_the_ticket(
     server: LiveServer, tmp_path: Path
 ) -> None:
     ticket = served_ticket(server)
-    summary = run_rating_driver(
-        {
-            "scenario": "camera_journey",
-            "shot_prefix": "camera-",
-            "camera_provider": "FrameCamera",
-            "settings": {
-                "server_url": server.url,
-                "device_token": server.tokens["rating"],
-                "camera": True,
-                "data_dir": str(tmp_path / "terminal"),
-            },
-            "tickets": {"tracking_url": ticket["tracking_url"]},
-            "foreign_qr": FOREIGN_QR,
-        },
+    summary = _run_camera(
+        server,
         tmp_path,
+        "camera_journey",
+        "FrameCamera",
+        tickets={"tracking_url": ticket["tracking_url"]},
+        foreign_qr=FOREIGN_QR,
     )
     # the screen mentions the camera (and shows its picture) once it delivers frames;
     # no serial scanner is set up, so it does not say "scan" for one
@@ -74,27 +88,15 @@ def test_camera_reads_nothing_then_a_foreign_code_then_the_ticket(
     assert summary["target_line"].startswith("Anda menilai layanan ")
     assert " di Loket" in summary["target_line"]
     for name in ("camera-start", "camera-notice", "camera-overall"):
-        assert (SHOTS / f"camera-{name}.png").stat().st_size > 10_000, name
+        assert (SHOTS / f"camera-journey-{name}.png").stat().st_size > 10_000, name
 
 
 def test_a_camera_that_will_not_open_leaves_the_typed_number_and_says_nothing_false(
     server: LiveServer, tmp_path: Path
 ) -> None:
     ticket = served_ticket(server)
-    summary = run_rating_driver(
-        {
-            "scenario": "camera_broken",
-            "shot_prefix": "camera-broken-",
-            "camera_provider": "BrokenCamera",
-            "settings": {
-                "server_url": server.url,
-                "device_token": server.tokens["rating"],
-                "camera": True,
-                "data_dir": str(tmp_path / "terminal"),
-            },
-            "tickets": {"number": ticket["number"]},
-        },
-        tmp_path,
+    summary = _run_camera(
+        server, tmp_path, "camera_broken", "BrokenCamera", tickets={"number": ticket["number"]}
     )
     assert summary["camera"] == "None"
     assert summary["camera_hint"] == "" and summary["preview_shown"] is False
