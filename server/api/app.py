@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
 from server import __version__
@@ -82,16 +82,16 @@ def create_app(settings: Settings, *, db: Database | None = None) -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
 
-    api = APIRouter(prefix=API_PREFIX)
-    for module in (auth, unit, tickets, queue, events, devices, health):
-        api.include_router(module.router)
-    api.include_router(privacy_routes.router)
+    # The JSON API, busiest first: FastAPI matches a request against the routes in
+    # the order they were included, so the kiosk's and counters' calls come first.
+    for module in (tickets, queue, events, devices, health, auth, unit):
+        app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(privacy_routes.router, prefix=API_PREFIX)
     for feature in (case_routes, calendar_routes, mail_routes):
-        api.include_router(feature.router)
-    api.include_router(rating_routes.router)
-    api.include_router(report_routes.router)
-    api.include_router(admin.router)
-    app.include_router(api)
+        app.include_router(feature.router, prefix=API_PREFIX)
+    app.include_router(rating_routes.router, prefix=API_PREFIX)
+    app.include_router(report_routes.router, prefix=API_PREFIX)
+    app.include_router(admin.router, prefix=API_PREFIX)
     app.include_router(case_pages.router)
     app.include_router(queue_pages.router)
     app.include_router(report_pages.router)
