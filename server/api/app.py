@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
 from server import __version__
@@ -82,16 +82,14 @@ def create_app(settings: Settings, *, db: Database | None = None) -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
 
-    api = APIRouter(prefix=API_PREFIX)
-    for module in (auth, unit, tickets, queue, events, devices, health):
-        api.include_router(module.router)
-    api.include_router(privacy_routes.router)
-    for feature in (case_routes, calendar_routes, mail_routes):
-        api.include_router(feature.router)
-    api.include_router(rating_routes.router)
-    api.include_router(report_routes.router)
-    api.include_router(admin.router)
-    app.include_router(api)
+    # Each API router is included with its prefix: FastAPI checks an include
+    # without one by building every route's request handling once more (about
+    # 0.25 s of CPU, a quarter of the start) and then builds it again anyway.
+    for module in (
+        *(auth, unit, tickets, queue, events, devices, health, privacy_routes),
+        *(case_routes, calendar_routes, mail_routes, rating_routes, report_routes, admin),
+    ):
+        app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(case_pages.router)
     app.include_router(queue_pages.router)
     app.include_router(report_pages.router)
