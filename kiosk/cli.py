@@ -82,19 +82,23 @@ def settings_from_args(args: argparse.Namespace) -> KioskSettings:
     return KioskSettings(**overrides)
 
 
-def prepare_kivy(settings: KioskSettings) -> None:
-    """Kivy environment and window configuration; must run before Kivy is imported."""
+def prepare_kivy(data_dir: Path, window_size: tuple[int, int], *, fullscreen: bool) -> None:
+    """Kivy environment and window of a touch app (kiosk or rating terminal).
+
+    Must run before Kivy is imported. Full screen uses the display's own size
+    (``auto``); otherwise the window has the app's fixed size.
+    """
     os.environ.setdefault("KIVY_NO_ARGS", "1")
     os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
-    os.environ.setdefault("KIVY_HOME", str((settings.data_dir / "kivy").resolve()))
+    os.environ.setdefault("KIVY_HOME", str((data_dir / "kivy").resolve()))
     Path(os.environ["KIVY_HOME"]).mkdir(parents=True, exist_ok=True)
     from kivy.config import Config
 
-    width, height = settings.window_size
+    width, height = window_size
     Config.set("graphics", "width", str(width))
     Config.set("graphics", "height", str(height))
     Config.set("graphics", "resizable", "0")
-    Config.set("graphics", "fullscreen", "auto" if settings.fullscreen else "0")
+    Config.set("graphics", "fullscreen", "auto" if fullscreen else "0")
     Config.set("input", "mouse", "mouse,multitouch_on_demand")
     Config.set("kivy", "exit_on_escape", "0")
     Config.set("kivy", "keyboard_mode", "system")  # our own on-screen keyboards, never Kivy's
@@ -103,8 +107,8 @@ def prepare_kivy(settings: KioskSettings) -> None:
 
 def build_app(settings: KioskSettings) -> Any:
     """The configured (not yet running) :class:`kiosk.app.KioskApp`."""
-    prepare_kivy(settings)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    prepare_kivy(settings.data_dir, settings.window_size, fullscreen=settings.fullscreen)
     from kiosk.app import KioskApp
 
     return KioskApp(settings)

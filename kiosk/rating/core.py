@@ -19,7 +19,7 @@ from typing import Any
 from kiosk.client import ApiResult, Outcome
 from kiosk.outbox import FlushReport, Outbox
 from kiosk.rating.flow import Flow, Step, offline_blocks
-from kiosk.rating.scan import token_from_scan
+from kiosk.scanner import token_from_scan
 from kiosk.worker import Worker
 
 log = logging.getLogger(__name__)

@@ -1,7 +1,9 @@
 """Typed settings of one rating terminal, from options and ``LOKET_RATING_*`` variables.
 
 A plain dataclass (no pydantic: start-up time matters on a tablet). The
-window is a portrait tablet (800×1280) or landscape (1280×800).
+window is a portrait tablet (800×1280) or landscape (1280×800). Ticket QR
+codes come from a serial scanner (``scanner``) and/or the tablet's camera
+(``camera``, off by default; ``camera_index`` picks the device).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from pathlib import Path
 
 SCREEN_SIZES = {"portrait": (800, 1280), "landscape": (1280, 800)}
 ENV_PREFIX = "LOKET_RATING_"
+_TRUE = {"1", "true", "yes", "on"}
 
 
 def _env(name: str, default: str) -> str:
@@ -23,6 +26,8 @@ class RatingSettings:
     server_url: str = field(default_factory=lambda: _env("server_url", "http://127.0.0.1:8000"))
     device_token: str = field(default_factory=lambda: _env("device_token", ""))
     scanner: str = field(default_factory=lambda: _env("scanner", ""))  # serial:///dev/ttyACM0
+    camera: bool = field(default_factory=lambda: _env("camera", "0").lower() in _TRUE)
+    camera_index: int = field(default_factory=lambda: int(_env("camera_index", "0")))
     orientation: str = field(default_factory=lambda: _env("orientation", "portrait"))
     language: str = field(default_factory=lambda: _env("language", "id"))
     data_dir: Path = field(default_factory=lambda: Path(_env("data_dir", "var/rating")))
@@ -37,7 +42,7 @@ class RatingSettings:
     outbox_retry_seconds: float = field(
         default_factory=lambda: float(_env("outbox_retry_seconds", "10"))
     )
-    fullscreen: bool = False
+    fullscreen: bool = field(default_factory=lambda: _env("fullscreen", "0").lower() in _TRUE)
 
     def __post_init__(self) -> None:
         self.server_url = self.server_url.rstrip("/")

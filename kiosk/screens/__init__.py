@@ -12,5 +12,5 @@ SCREEN_MODULES = (
     "priority",
     "ticket",
     "notice",
-    "idle",
 )
+#: the idle prompt's idle.kv is loaded by the shared shell (kiosk/shell.py) for both apps

@@ -7,6 +7,8 @@ ticket's service, counter and local day so reports group without joins on
 personal data; the respondent profile comes from the visit through the ticket.
 Each answer records the questionnaire and version it was given under, keyed by
 element code (U1..U9, K1..K4, D01..D16), so reports never mix questions.
+A "contact me" rating that staff have followed up gets one
+``rating_contacts`` row (who marked it handled, and when).
 """
 
 from __future__ import annotations
@@ -62,4 +64,12 @@ rating_followups = sa.Table(
     sa.Column("created_by", sa.ForeignKey("users.id"), nullable=True),
     sa.Column("created_at", Timestamp, nullable=False),
     sa.Index("ix_rating_followups_unit", "unit_id", "period_from"),
+)
+
+rating_contacts = sa.Table(
+    "rating_contacts",
+    metadata,
+    sa.Column("rating_id", sa.ForeignKey("ratings.id"), primary_key=True),
+    sa.Column("handled_at", Timestamp, nullable=False),
+    sa.Column("handled_by", sa.ForeignKey("users.id"), nullable=False),
 )

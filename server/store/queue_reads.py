@@ -113,9 +113,18 @@ def people_ahead(conn: Connection, ticket: Mapping[Any, Any]) -> int:
 
 
 def estimated_wait(
-    conn: Connection, ticket: Mapping[Any, Any], *, ahead: int, now: datetime | None = None
+    conn: Connection,
+    ticket: Mapping[Any, Any],
+    *,
+    ahead: int,
+    now: datetime | None = None,
+    settings: Mapping[str, Any] | None = None,
+    open_counters: int | None = None,
 ) -> int:
-    """Minutes until the ticket is likely called, from recent service times."""
+    """Minutes until the ticket is likely called, from recent service times.
+
+    ``settings`` (the unit's) and ``open_counters``, when the caller already read
+    them (issuing reads them with the service), save two queries."""
     if ahead == 0:
         return 0
     service = {"service_id": ticket["service_id"]}
@@ -129,24 +138,26 @@ def estimated_wait(
     ]
     default = DEFAULT_SERVICE_MINUTES
     if len(minutes) < MIN_SAMPLES:
-        settings = units.unit_settings(units.get_unit(conn, unit_id=ticket["unit_id"]))
+        if settings is None:
+            settings = units.unit_settings(units.get_unit(conn, unit_id=ticket["unit_id"]))
         default = float(settings["default_service_minutes"])
     typical = typical_service_minutes(minutes, default)
-    open_counters = int(conn.execute(_OPEN_COUNTERS, service).scalar_one())
+    if open_counters is None:
+        open_counters = int(conn.execute(_OPEN_COUNTERS, service).scalar_one())
     return estimate_wait_minutes(
         people_ahead=ahead, service_minutes=typical, open_counters=open_counters
     )
 
 
-def position_of_new_ticket(
-    conn: Connection, *, unit_id: int, service_id: int, priority: bool, now: datetime
-) -> Position:
-    """Where a ticket issued at ``now`` will stand. It joins the end of its lane, so the
-    people ahead are those :func:`people_ahead` would count for it, read more cheaply."""
-    params = {"unit_id": unit_id, "service_id": service_id}
-    ahead = int(conn.execute(_NEW_TICKET_AHEAD[priority], params).scalar_one())
-    probe = {"unit_id": unit_id, "service_id": service_id}
-    return Position(ahead, estimated_wait(conn, probe, ahead=ahead, now=now))
+def new_ticket_ahead(priority: bool) -> sa.ScalarSelect[int]:
+    """People ahead of a ticket about to be issued, as a subquery (``unit_id``,
+    ``service_id`` bound): issuing reads it together with the service."""
+    return _NEW_TICKET_AHEAD[priority].scalar_subquery()
+
+
+def open_counters() -> sa.ScalarSelect[int]:
+    """Open counters serving ``service_id``, as a subquery (for the wait estimate)."""
+    return _OPEN_COUNTERS.scalar_subquery()
 
 
 def get_by_tracking_token(conn: Connection, *, token: str) -> RowMapping | None:

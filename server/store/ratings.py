@@ -20,14 +20,14 @@ from sqlalchemy.engine import Connection, RowMapping
 from sqlalchemy.exc import IntegrityError
 
 from server.db.privacy_schema import visits
-from server.db.ratings_schema import rating_answers, rating_followups, ratings
-from server.db.schema import counters, services, tickets, units
+from server.db.ratings_schema import rating_answers, rating_contacts, rating_followups, ratings
+from server.db.schema import counters, services, tickets, units, users
 from server.domain import skm
 from server.domain.clock import local_day
 from server.domain.queue import Status
 from server.errors import Conflict, NotFound
-from server.store import cases
-from server.store.common import first_row, inserted_id, utcnow
+from server.store import audit, cases
+from server.store.common import Actor, first_row, inserted_id, utcnow
 
 RATABLE = Status.DONE.value
 
@@ -270,18 +270,9 @@ def contact_requests(
     return int(conn.execute(query).scalar_one())
 
 
-def list_ratings(
-    conn: Connection,
-    *,
-    unit_id: int,
-    start: date,
-    end: date,
-    service_id: int | None = None,
-    contact_only: bool = False,
-    limit: int = 500,
-) -> list[RowMapping]:
-    """Ratings of the period, newest first, with their ticket number and visit (no identity)."""
-    query = (
+def _rating_rows(unit_id: int) -> sa.Select[Any]:
+    """Ratings with their ticket number, visit id and follow-up state (no identity)."""
+    return (
         sa.select(
             ratings.c.id,
             ratings.c.day,
@@ -295,16 +286,86 @@ def list_ratings(
             tickets.c.number.label("ticket_number"),
             tickets.c.visit_id,
             services.c.code.label("service_code"),
+            rating_contacts.c.handled_at.label("contact_handled_at"),
+            users.c.username.label("contact_handled_by"),
         )
         .join(tickets, tickets.c.id == ratings.c.ticket_id)
         .join(services, services.c.id == ratings.c.service_id)
-        .order_by(ratings.c.id.desc())
-        .limit(limit)
+        .outerjoin(rating_contacts, rating_contacts.c.rating_id == ratings.c.id)
+        .outerjoin(users, users.c.id == rating_contacts.c.handled_by)
+        .where(ratings.c.unit_id == unit_id)
     )
+
+
+def list_ratings(
+    conn: Connection,
+    *,
+    unit_id: int,
+    start: date,
+    end: date,
+    service_id: int | None = None,
+    contact_only: bool = False,
+    limit: int = 500,
+) -> list[RowMapping]:
+    """Ratings of the period, newest first, with their ticket number and visit (no identity)."""
+    query = _rating_rows(unit_id).order_by(ratings.c.id.desc()).limit(limit)
     if contact_only:
         query = query.where(ratings.c.contact_me.is_(True))
     query = _period(query, unit_id=unit_id, start=start, end=end, service_id=service_id)
     return list(conn.execute(query).mappings())
+
+
+def rating_row(conn: Connection, *, unit_id: int, rating_id: int) -> RowMapping:
+    row = conn.execute(_rating_rows(unit_id).where(ratings.c.id == rating_id)).mappings().first()
+    if row is None:
+        raise NotFound(f"Rating {rating_id} not found.")
+    return row
+
+
+def mark_contact_handled(
+    conn: Connection, *, unit_id: int, rating_id: int, actor: Actor, at: datetime | None = None
+) -> RowMapping:
+    """Record that staff contacted the visitor of a "contact me" rating (who, when; once).
+
+    The first mark stands (a second, or two at once, changes nothing). When the
+    ticket came through the guestbook, the audit log gets a ``contact_handled``
+    entry on the visit, next to the ``open`` and ``reveal`` entries of the
+    audited path that showed the contact.
+    """
+    row = rating_row(conn, unit_id=unit_id, rating_id=rating_id)
+    if not row["contact_me"]:
+        raise Conflict(
+            f"Rating {rating_id} did not ask to be contacted.", code="not_a_contact_request"
+        )
+    if actor.user_id is None:
+        raise Conflict("Only a staff member can mark a contact handled.", code="not_staff")
+    if row["contact_handled_at"] is not None:
+        return row
+    at = at or utcnow()
+    try:
+        with conn.begin_nested():
+            conn.execute(
+                sa.insert(rating_contacts).values(
+                    rating_id=rating_id, handled_at=at, handled_by=actor.user_id
+                )
+            )
+    except IntegrityError:
+        return rating_row(conn, unit_id=unit_id, rating_id=rating_id)  # marked at the same time
+    if row["visit_id"] is not None:
+        visitor_id = conn.execute(
+            sa.select(visits.c.visitor_id).where(visits.c.id == row["visit_id"])
+        ).scalar_one_or_none()
+        audit.record(
+            conn,
+            unit_id=unit_id,
+            actor=actor,
+            action="contact_handled",
+            visitor_id=visitor_id,
+            visit_id=row["visit_id"],
+            detail={"rating_id": rating_id},
+            now=at,
+        )
+    return rating_row(conn, unit_id=unit_id, rating_id=rating_id)
 
 
 def served(

@@ -24,6 +24,7 @@ from sqlalchemy.engine import Connection, RowMapping
 
 from server.auth.tokens import new_tracking_token
 from server.db.schema import (
+    counter_services,
     counters,
     services,
     ticket_transitions,
@@ -52,13 +53,40 @@ _BY_REQUEST = sa.select(tickets).where(
     tickets.c.unit_id == sa.bindparam("unit_id"),
     tickets.c.client_request_id == sa.bindparam("request_id"),
 )
-_SERVICE_AND_UNIT = (
-    sa.select(services.c.code, services.c.prefix, services.c.active, units_table.c.timezone)
-    .join(units_table, units_table.c.id == services.c.unit_id)
-    .where(
-        services.c.id == sa.bindparam("service_id"), services.c.unit_id == sa.bindparam("unit_id")
+
+
+def _issue_context_query(priority: bool) -> sa.Select[Any]:
+    """Everything issuing reads before it writes, in one statement: the service and its
+    unit, a ticket already issued for this request id, the people ahead of the new
+    ticket and the open counters (for the wait estimate)."""
+    earlier_request = (
+        sa.select(tickets.c.id)
+        .where(
+            tickets.c.unit_id == sa.bindparam("unit_id"),
+            tickets.c.client_request_id == sa.bindparam("request_id"),
+        )
+        .scalar_subquery()
     )
-)
+    return (
+        sa.select(
+            services.c.code,
+            services.c.prefix,
+            services.c.active,
+            units_table.c.timezone,
+            units_table.c.settings,
+            earlier_request.label("earlier_ticket_id"),
+            queue_reads.new_ticket_ahead(priority).label("people_ahead"),
+            queue_reads.open_counters().label("open_counters"),
+        )
+        .join(units_table, units_table.c.id == services.c.unit_id)
+        .where(
+            services.c.id == sa.bindparam("service_id"),
+            services.c.unit_id == sa.bindparam("unit_id"),
+        )
+    )
+
+
+_ISSUE_CONTEXT = {lane: _issue_context_query(lane) for lane in (True, False)}
 
 
 _INSERT_TRANSITION = sa.insert(ticket_transitions)
@@ -127,33 +155,42 @@ def issue(
     runs after it. Taking the number last keeps that to three inserts.
     A repeated request id returns the first ticket with no position (``created`` False).
     """
-    if client_request_id:
-        existing = find_by_request(conn, unit_id=unit_id, client_request_id=client_request_id)
-        if existing is not None:
-            return Issued(existing, False)
     if priority_reason is not None and priority_reason not in queue.PRIORITY_REASONS:
         raise InvalidInput(
             f"priority_reason must be one of {', '.join(queue.PRIORITY_REASONS)}.",
             code="invalid_priority_reason",
         )
-    service = (
-        conn.execute(_SERVICE_AND_UNIT, {"service_id": service_id, "unit_id": unit_id})
-        .mappings()
-        .first()
-    )
-    if service is None:
+    flagged = bool(priority or priority_reason)
+    params = {"service_id": service_id, "unit_id": unit_id, "request_id": client_request_id}
+    context = conn.execute(_ISSUE_CONTEXT[flagged], params).mappings().first()
+    if context is not None and context["earlier_ticket_id"] is not None:
+        return Issued(
+            get_ticket(conn, unit_id=unit_id, ticket_id=context["earlier_ticket_id"]), False
+        )
+    if context is None:
+        # a retry whose service has gone still gets its ticket
+        existing = client_request_id and find_by_request(
+            conn, unit_id=unit_id, client_request_id=client_request_id
+        )
+        if existing:
+            return Issued(existing, False)
         raise NotFound(f"Service {service_id} does not exist in this unit.", code="unknown_service")
+    service = context
     if not service["active"]:
         raise Conflict(f"Service {service['code']} is not open today.", code="service_inactive")
     moment = now or utcnow()
-    flagged = bool(priority or priority_reason)
-    position = (
-        queue_reads.position_of_new_ticket(
-            conn, unit_id=unit_id, service_id=service_id, priority=flagged, now=moment
+    position = None
+    if with_position:
+        ahead = int(context["people_ahead"])
+        wait = queue_reads.estimated_wait(
+            conn,
+            {"unit_id": unit_id, "service_id": service_id},
+            ahead=ahead,
+            now=moment,
+            settings=units.unit_settings(context),
+            open_counters=int(context["open_counters"]),
         )
-        if with_position
-        else None
-    )
+        position = queue_reads.Position(ahead, wait)
     day = local_day(moment, service["timezone"])
     seq = int(conn.execute(_SEQ_UPSERT, {"service_id": service_id, "day": day}).scalar_one())
     values = {
@@ -195,13 +232,18 @@ def get_ticket(conn: Connection, *, unit_id: int, ticket_id: int) -> RowMapping:
     )
 
 
+_COUNTER_SERVICES = sa.select(counter_services.c.service_id).where(
+    counter_services.c.counter_id == sa.bindparam("counter_id")
+)
+
+
 def _waiting_head_query(priority: bool, skip_locked: bool) -> sa.Select[Any]:
     query = (
         sa.select(tickets)
         .where(
             tickets.c.unit_id == sa.bindparam("unit_id"),
             tickets.c.status == Status.WAITING.value,
-            tickets.c.service_id.in_(sa.bindparam("service_ids", expanding=True)),
+            tickets.c.service_id.in_(_COUNTER_SERVICES),
             tickets.c.priority == priority,
             sa.or_(
                 tickets.c.target_counter_id.is_(None),
@@ -238,50 +280,79 @@ _SET_STREAK = (
 
 
 def _waiting_head(
-    conn: Connection, *, unit_id: int, counter_id: int, service_ids: list[int], priority: bool
+    conn: Connection, *, unit_id: int, counter_id: int, priority: bool
 ) -> RowMapping | None:
+    """The head of one lane among the services the counter serves."""
     query = _WAITING_HEAD[priority, conn.dialect.name == "postgresql"]
-    params = {"unit_id": unit_id, "service_ids": service_ids, "counter_id": counter_id}
+    params = {"unit_id": unit_id, "counter_id": counter_id}
     return conn.execute(query, params).mappings().first()
 
 
-_HELD_BY_COUNTER = (
-    sa.select(tickets.c.number, tickets.c.status)
-    .where(
-        tickets.c.unit_id == sa.bindparam("unit_id"),  # ix_tickets_lane: unit, status
-        tickets.c.counter_id == sa.bindparam("counter_id"),
-        tickets.c.status.in_([s.value for s in queue.AT_COUNTER]),
+def _call_context_query(lock: bool) -> sa.Select[Any]:
+    """What call-next reads before choosing, in one statement: the counter (locked on
+    PostgreSQL, so two calls for one counter queue), its unit's settings, the ticket
+    the counter still holds, if any, and how many services it serves."""
+    held = (
+        sa.select(tickets.c.number)
+        .where(
+            tickets.c.unit_id == sa.bindparam("unit_id"),  # ix_tickets_lane: unit, status
+            tickets.c.counter_id == sa.bindparam("counter_id"),
+            tickets.c.status.in_([s.value for s in queue.AT_COUNTER]),
+        )
+        .limit(1)
     )
-    .limit(1)
-)
+    held_status = held.with_only_columns(tickets.c.status)
+    query = (
+        sa.select(
+            counters,
+            units_table.c.settings.label("unit_settings"),
+            held.scalar_subquery().label("held_number"),
+            held_status.scalar_subquery().label("held_status"),
+            sa.select(sa.func.count())
+            .select_from(_COUNTER_SERVICES.subquery())
+            .scalar_subquery()
+            .label("service_count"),
+        )
+        .join(units_table, units_table.c.id == counters.c.unit_id)
+        .where(
+            counters.c.id == sa.bindparam("counter_id"),
+            counters.c.unit_id == sa.bindparam("unit_id"),
+        )
+    )
+    return query.with_for_update(of=counters) if lock else query
+
+
+_CALL_CONTEXT = {pg: _call_context_query(pg) for pg in (True, False)}
 
 
 def call_next(
     conn: Connection, *, unit_id: int, counter_id: int, actor: Actor
 ) -> RowMapping | None:
     """Call the next ticket for a counter, or None when nobody waits for its services."""
-    counter = units.get_counter(conn, unit_id=unit_id, counter_id=counter_id, for_update=True)
+    where = {"unit_id": unit_id, "counter_id": counter_id}
+    counter = (
+        conn.execute(_CALL_CONTEXT[conn.dialect.name == "postgresql"], where).mappings().first()
+    )
+    if counter is None:
+        raise NotFound(f"Counter {counter_id} does not exist in this unit.", code="unknown_counter")
     if counter["paused"]:
         raise Conflict(
             f"Counter {counter['name']} is paused; resume it first.", code="counter_paused"
         )
-    service_ids = units.counter_service_ids(conn, counter_id=counter_id)
-    if not service_ids:
+    if not counter["service_count"]:
         raise Conflict(
             "This counter serves no service; choose its services first.",
             code="counter_without_services",
         )
-    held = conn.execute(_HELD_BY_COUNTER, {"unit_id": unit_id, "counter_id": counter_id}).first()
+    held = counter["held_number"]
     try:
-        queue.ensure_counter_free(None if held is None else (held[0], Status(held[1])))
+        queue.ensure_counter_free(None if held is None else (held, Status(counter["held_status"])))
     except queue.CounterBusy as exc:
         raise Conflict(str(exc), code="counter_busy") from None
-    settings = units.unit_settings(units.get_unit(conn, unit_id=unit_id))
+    settings = units.unit_settings({"settings": counter["unit_settings"]})
     rule = FairnessRule(max_priority_in_row=int(settings["max_priority_in_row"]))
     heads = {
-        lane: _waiting_head(
-            conn, unit_id=unit_id, counter_id=counter_id, service_ids=service_ids, priority=lane
-        )
+        lane: _waiting_head(conn, unit_id=unit_id, counter_id=counter_id, priority=lane)
         for lane in (True, False)
     }
     lane = queue.choose_lane(
@@ -359,11 +430,11 @@ def apply_action(
         raise Conflict(
             f"Ticket {ticket['number']} is held by another counter.", code="held_elsewhere"
         )
-    settings = units.unit_settings(units.get_unit(conn, unit_id=unit_id))
     now = utcnow()
     values: dict[str, Any] = {"status": after.value}
     if action is Action.RECALL:
-        if not queue.recall_allowed(ticket["recall_count"], int(settings["max_recalls"])):
+        max_recalls = int(_unit_settings(conn, unit_id)["max_recalls"])
+        if not queue.recall_allowed(ticket["recall_count"], max_recalls):
             raise IllegalTransition(
                 f"Ticket {ticket['number']} was recalled {ticket['recall_count']} times; "
                 "mark it as no-show instead.",
@@ -371,11 +442,10 @@ def apply_action(
             )
         values.update(recall_count=ticket["recall_count"] + 1, called_at=now)
     elif action is Action.NO_SHOW:
-        if not queue.no_show_allowed(
-            ticket["recall_count"], int(settings["recalls_before_no_show"])
-        ):
+        recalls_first = int(_unit_settings(conn, unit_id)["recalls_before_no_show"])
+        if not queue.no_show_allowed(ticket["recall_count"], recalls_first):
             raise IllegalTransition(
-                f"Recall ticket {ticket['number']} at least {settings['recalls_before_no_show']} "
+                f"Recall ticket {ticket['number']} at least {recalls_first} "
                 "time(s) before marking it as no-show.",
                 code="recall_first",
             )
@@ -385,7 +455,7 @@ def apply_action(
         values.update(finished_at=now, note=note)
     elif action is Action.REQUEUE:
         values.update(counter_id=None, called_at=None, recall_count=0, target_counter_id=None)
-    _conditional_update(conn, ticket, before, values)
+    updated = _conditional_update(conn, ticket, before, values)
     _record(
         conn,
         ticket_id=ticket_id,
@@ -397,10 +467,13 @@ def apply_action(
         at=now,
         note=note,
     )
-    updated = get_ticket(conn, unit_id=unit_id, ticket_id=ticket_id)
     counter = _counter_row(conn, updated["counter_id"] or ticket["counter_id"])
     _emit(conn, updated, _EVENT_FOR[action], counter=counter)
     return updated
+
+
+def _unit_settings(conn: Connection, unit_id: int) -> dict[str, Any]:
+    return units.unit_settings(units.get_unit(conn, unit_id=unit_id))
 
 
 def transfer(
@@ -436,7 +509,7 @@ def transfer(
         assert counter_id is not None
         units.get_counter(conn, unit_id=unit_id, counter_id=counter_id)
         values["target_counter_id"] = counter_id
-    _conditional_update(conn, ticket, before, values)
+    updated = _conditional_update(conn, ticket, before, values)
     now = utcnow()
     _record(
         conn,
@@ -449,21 +522,28 @@ def transfer(
         at=now,
         note=note,
     )
-    updated = get_ticket(conn, unit_id=unit_id, ticket_id=ticket_id)
     _emit(conn, updated, event_names.TICKET_TRANSFERRED, counter=_counter_row(conn, counter_id))
     return updated
 
 
+# One statement for every state change: the SET clause comes from the keys of the
+# values given (SQLAlchemy compiles and caches one form per set of keys).
+_UPDATE_IF_STATUS = (
+    sa.update(tickets)
+    .where(tickets.c.id == sa.bindparam("ticket_id"), tickets.c.status == sa.bindparam("before"))
+    .returning(*tickets.c)
+)
+
+
 def _conditional_update(
     conn: Connection, ticket: RowMapping, before: Status, values: dict[str, Any]
-) -> None:
-    result = conn.execute(
-        sa.update(tickets)
-        .where(tickets.c.id == ticket["id"], tickets.c.status == before.value)
-        .values(**values)
-    )
-    if result.rowcount != 1:  # pragma: no cover - excluded by the write lock
+) -> RowMapping:
+    """Apply ``values`` if the ticket is still ``before``; the updated row."""
+    params = {**values, "ticket_id": ticket["id"], "before": before.value}
+    updated = conn.execute(_UPDATE_IF_STATUS, params).mappings().first()
+    if updated is None:  # pragma: no cover - excluded by the write lock
         raise Conflict(f"Ticket {ticket['number']} changed meanwhile; reload.", code="lost_race")
+    return updated
 
 
 def _record(

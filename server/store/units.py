@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,7 +82,7 @@ def find_unit_by_code(conn: Connection, *, code: str) -> RowMapping | None:
     return first_row(conn, units, code=code)
 
 
-def unit_settings(unit: RowMapping) -> dict[str, Any]:
+def unit_settings(unit: Mapping[Any, Any]) -> dict[str, Any]:
     """The unit's settings with defaults filled in for keys added later."""
     return {**DEFAULT_UNIT_SETTINGS, **(unit["settings"] or {})}
 

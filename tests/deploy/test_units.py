@@ -78,7 +78,7 @@ def test_sessions_board_and_backup_keep_their_promises() -> None:
     board = parse("loket-board.service")["Service"]["ExecStart"]
     assert "--kiosk" in board and "--autoplay-policy=no-user-gesture-required" in board
     assert "loket kiosk --fullscreen" in parse("loket-kiosk.service")["Service"]["ExecStart"]
-    assert "/loket rating -- :0" in parse("loket-rating.service")["Service"]["ExecStart"]
+    assert "/loket rating --fullscreen -- :0" in parse("loket-rating.service")["Service"]["ExecStart"]
     timer = parse("loket-backup.timer")["Timer"]
     assert timer["OnCalendar"] == "*-*-* 02:30:00" and timer["Persistent"] == "true"
     backup = parse("loket-backup.service")["Service"]["ExecStart"]

@@ -37,13 +37,10 @@ HEALTHY = {1: 0x12, 2: 0x12, 4: 0x12}
 PAPER_OUT = {1: 0x1A, 2: 0x32, 4: 0x72}
 
 
-class SerialPrinter:
-    """A pty pair standing in for a serial ESC/POS printer."""
+class PtyPair:
+    """Two connected pseudo-terminals (socat): the app opens one end, the test the other."""
 
-    def __init__(self, answers: dict[int, int] | None = None) -> None:
-        self.answers = dict(answers or HEALTHY)
-        self.received = bytearray()
-        self._stop = threading.Event()
+    def __init__(self) -> None:
         self._socat = subprocess.Popen(
             ["socat", "-d", "-d", "pty,raw,echo=0", "pty,raw,echo=0"],
             stderr=subprocess.PIPE,
@@ -58,7 +55,22 @@ class SerialPrinter:
             found = re.search(r"PTY is (\S+)", line)
             if found:
                 paths.append(found.group(1))
-        self.kiosk_end, self.test_end = paths
+        self.app_end, self.test_end = paths
+
+    def close(self) -> None:
+        self._socat.terminate()
+        self._socat.wait(timeout=5)
+
+
+class SerialPrinter:
+    """A pty pair standing in for a serial ESC/POS printer."""
+
+    def __init__(self, answers: dict[int, int] | None = None) -> None:
+        self.answers = dict(answers or HEALTHY)
+        self.received = bytearray()
+        self._stop = threading.Event()
+        self._pty = PtyPair()
+        self.kiosk_end, self.test_end = self._pty.app_end, self._pty.test_end
         self._port = serial.Serial(self.test_end, 115200, timeout=0.2)
         self._thread = threading.Thread(target=self._serve, daemon=True)
         self._thread.start()
@@ -96,8 +108,7 @@ class SerialPrinter:
         self._stop.set()
         self._thread.join(timeout=2)
         self._port.close()
-        self._socat.terminate()
-        self._socat.wait(timeout=5)
+        self._pty.close()
 
 
 def kivy_env() -> dict[str, str]:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 import queue
-import re
-import subprocess
 import time
 
 import pytest
@@ -13,9 +11,10 @@ import serial
 
 from kiosk.cli import add_kiosk_arguments, settings_from_args
 from kiosk.idle import IdleState, IdleWatch
-from kiosk.scanner import MrzAssembler, ScannerReader
+from kiosk.scanner import MrzAssembler, MrzReader, QrReader
 from kiosk.settings import KioskSettings, SettingsError
 from server.domain.identity import IdentityError, MrzInfo
+from tests.kiosk.helpers import PtyPair
 
 L1 = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<"
 L2 = "L898902C36UTO7408122F1204159ZE184226B<<<<<10"
@@ -36,20 +35,13 @@ def test_assembler_reports_a_stray_line():
 
 
 def test_scanner_reads_a_passport_from_a_serial_port():
-    socat = subprocess.Popen(
-        ["socat", "-d", "-d", "pty,raw,echo=0", "pty,raw,echo=0"], stderr=subprocess.PIPE, text=True
-    )
+    pty = PtyPair()
     try:
-        paths: list[str] = []
-        while len(paths) < 2:
-            found = re.search(r"PTY is (\S+)", socat.stderr.readline())
-            if found:
-                paths.append(found.group(1))
         results: queue.Queue = queue.Queue()
-        reader = ScannerReader(paths[0], results.put, baudrate=9600)
+        reader = MrzReader(pty.app_end, results.put, baudrate=9600)
         reader.start()
         time.sleep(0.3)
-        with serial.Serial(paths[1], 9600) as scanner:
+        with serial.Serial(pty.test_end, 9600) as scanner:
             scanner.write(f"{L1}\r\n{L2}\r\n".encode())
             bad = L2[:9] + "7" + L2[10:]
             scanner.write(f"{L1}\r\n{bad}\r\n".encode())
@@ -59,8 +51,25 @@ def test_scanner_reads_a_passport_from_a_serial_port():
         assert isinstance(wrong, IdentityError) and wrong.code == "mrz_doc_check"
         reader.stop()
     finally:
-        socat.terminate()
-        socat.wait(5)
+        pty.close()
+
+
+def test_the_same_read_loop_reads_ticket_qr_codes_for_the_rating_terminal():
+    pty = PtyPair()
+    try:
+        results: queue.Queue = queue.Queue()
+        reader = QrReader(pty.app_end, results.put, baudrate=9600)
+        reader.start()
+        time.sleep(0.3)
+        token = "AbCdEfGh12345678_-xy"
+        with serial.Serial(pty.test_end, 9600) as scanner:
+            scanner.write(f"https://pst.example/t/{token}\r".encode())
+            scanner.write(b"\n4006381333931\n")  # a product barcode: not a ticket
+        assert results.get(timeout=5) == token
+        assert results.get(timeout=5) is None
+        reader.stop()
+    finally:
+        pty.close()
 
 
 def test_idle_watch():

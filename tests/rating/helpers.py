@@ -10,7 +10,6 @@ environment and display helpers), answering its ``ask_test`` hooks.
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 import sys
 import time
@@ -21,7 +20,7 @@ from typing import Any
 import httpx
 import serial
 
-from tests.kiosk.helpers import REPO, display_prefix, kivy_env
+from tests.kiosk.helpers import REPO, PtyPair, display_prefix, kivy_env
 from tests.live import LiveServer
 
 SHOTS = REPO / "artifacts" / "rating"
@@ -29,21 +28,8 @@ SHOTS = REPO / "artifacts" / "rating"
 
 class PtyScanner:
     def __init__(self) -> None:
-        self._socat = subprocess.Popen(
-            ["socat", "-d", "-d", "pty,raw,echo=0", "pty,raw,echo=0"],
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        paths: list[str] = []
-        assert self._socat.stderr is not None
-        while len(paths) < 2:
-            line = self._socat.stderr.readline()
-            if not line:
-                raise RuntimeError("socat did not start")
-            found = re.search(r"PTY is (\S+)", line)
-            if found:
-                paths.append(found.group(1))
-        self.terminal_end, self.test_end = paths
+        self._pty = PtyPair()
+        self.terminal_end, self.test_end = self._pty.app_end, self._pty.test_end
         self._port = serial.Serial(self.test_end, 9600, timeout=0.2)
 
     @property
@@ -56,8 +42,7 @@ class PtyScanner:
 
     def close(self) -> None:
         self._port.close()
-        self._socat.terminate()
-        self._socat.wait(timeout=5)
+        self._pty.close()
 
 
 def served_ticket(

@@ -161,9 +161,68 @@ def offline_landscape(d: RatingDriver) -> Iterator[Wait]:
     d.summary["after_idle"] = d.flow.overall
 
 
+def _show(d: RatingDriver, frame: bytes) -> Wait:
+    """Put ``frame`` before the camera; wait until the terminal decoded it (or stopped looking:
+    it decodes only on the start screen)."""
+    from tests.rating.camera_source import FrameCamera
+
+    FrameCamera.frame = frame
+    camera = d.app.camera
+    target = camera.frames_decoded + 3  # the one in flight may hold the previous frame
+    return d.until(
+        "frames decoded",
+        lambda: camera.frames_decoded >= target or d.app.root.current != "start",
+    )
+
+
+def camera_journey(d: RatingDriver) -> Iterator[Wait]:
+    """The camera reads a picture with no code, a code that is not a ticket, then the ticket."""
+    from tests.rating.camera_source import blank_frame, qr_frame
+
+    yield d.on_screen("start")
+    yield d.until("camera opened", lambda: d.app.camera_ready)
+    yield d.frames(3)
+    d.summary["hint"] = d.screen.ids.hint.text
+    d.summary["camera_hint"] = d.screen.ids.camera_hint.text
+    d.summary["preview_shown"] = bool(d.screen.ids.preview.shown)
+    d.summary["preview_has_picture"] = d.screen.ids.preview.texture is d.app.camera.camera.texture
+    yield _show(d, blank_frame())
+    d.summary["after_blank"] = d.app.root.current
+    d.shot("camera-start")
+    yield _show(d, qr_frame(d.config["foreign_qr"]))
+    yield d.on_screen("notice")
+    d.summary["foreign_notice"] = d.screen.ids.text.text
+    d.shot("camera-notice")
+    yield _show(d, blank_frame())  # the code is taken away before the visitor taps "Selesai"
+    d.tap(d.screen.ids.done)
+    yield d.on_screen("start")
+    yield _show(d, qr_frame(d.config["tickets"]["tracking_url"]))
+    yield d.on_screen("overall")
+    d.summary["target_line"] = d.screen.ids.target.text
+    d.summary["token"] = d.flow.token
+    d.shot("camera-overall")
+
+
+def camera_broken(d: RatingDriver) -> Iterator[Wait]:
+    """The camera is switched on but will not open: the number still works, nothing false said."""
+    yield d.on_screen("start")
+    yield d.frames(5)
+    d.summary["camera"] = repr(d.app.camera)
+    d.summary["hint"] = d.screen.ids.hint.text
+    d.summary["camera_hint"] = d.screen.ids.camera_hint.text
+    d.summary["preview_shown"] = bool(d.screen.ids.preview.shown)
+    d.shot("camera-broken-start")
+    d.type(d.screen.ids.keyboard, d.config["tickets"]["number"])
+    d.tap(d.screen.ids.go)
+    yield d.on_screen("overall")
+    d.summary["target_line"] = d.screen.ids.target.text
+
+
 SCENARIOS: dict[str, Callable[[RatingDriver], Iterator[Wait]]] = {
     "full_journey": full_journey,
     "offline_landscape": offline_landscape,
+    "camera_journey": camera_journey,
+    "camera_broken": camera_broken,
 }
 
 
@@ -173,7 +232,12 @@ def main(config_path: str) -> int:
     from kiosk.rating.settings import RatingSettings
 
     settings = RatingSettings(**config["settings"])
-    app = build_app(settings)
+    app = build_app(settings)  # Kivy is configured: the camera provider may be imported now
+    if config.get("camera_provider"):  # no camera exists here: a provider with real frames
+        import kiosk.camera
+        from tests.rating import camera_source
+
+        kiosk.camera.PROVIDER = getattr(camera_source, config["camera_provider"])
     driver = RatingDriver(app, config)
     from kivy.clock import Clock
 

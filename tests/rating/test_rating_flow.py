@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from kiosk.rating.cli import settings_from_args
 from kiosk.rating.flow import Flow, Step, offline_blocks
-from kiosk.rating.scan import token_from_scan
+from kiosk.scanner import token_from_scan
 from server.domain import skm
 
 
@@ -77,3 +78,23 @@ def test_bad_choices_are_refused() -> None:
     flow.choose_overall(3)
     with pytest.raises(ValueError):
         flow.answer(4)
+
+
+def test_loket_rating_options_full_screen_and_camera(monkeypatch: pytest.MonkeyPatch) -> None:
+    from server.cli.main import build_parser
+
+    for name in ("CAMERA", "FULLSCREEN", "CAMERA_INDEX"):
+        monkeypatch.delenv(f"LOKET_RATING_{name}", raising=False)
+    parser = build_parser()
+    plain = settings_from_args(parser.parse_args(["rating", "--server", "http://s:8000/"]))
+    assert (plain.fullscreen, plain.camera, plain.camera_index) == (False, False, 0)
+    assert plain.server_url == "http://s:8000"
+    args = parser.parse_args(["rating", "--fullscreen", "--camera", "--camera-index", "1"])
+    chosen = settings_from_args(args)
+    assert (chosen.fullscreen, chosen.camera, chosen.camera_index) == (True, True, 1)
+    monkeypatch.setenv("LOKET_RATING_FULLSCREEN", "yes")
+    monkeypatch.setenv("LOKET_RATING_CAMERA", "1")
+    from_env = settings_from_args(parser.parse_args(["rating"]))
+    assert from_env.fullscreen is True and from_env.camera is True
+    off = settings_from_args(parser.parse_args(["rating", "--no-fullscreen", "--no-camera"]))
+    assert off.fullscreen is False and off.camera is False

@@ -354,3 +354,45 @@ def test_followup_plan_crud(client: TestClient, unit: Unit, staff: dict[str, str
         ).status_code
         == 404
     )
+
+
+def test_contact_request_marked_handled_once_with_who_and_when(
+    client: TestClient, db: Database, unit: Unit, kiosk: dict[str, str], staff: dict[str, str]
+) -> None:
+    admin = login(client)
+    ticket = served_ticket(client, kiosk, staff, unit.service_ids[0], unit.counter_ids[0])
+    r = client.post(
+        "/api/v1/ratings",
+        json={"tracking_token": ticket["tracking_token"], "overall": 1, "contact_me": True},
+    )
+    assert r.status_code == 201, r.text
+    rating_id = r.json()["id"]
+    period = {"from": _today(), "to": _today(), "contact_me": "true"}
+    (row,) = client.get("/api/v1/ratings", params=period, headers=admin).json()
+    assert row["contact_handled_at"] is None and row["contact_handled_by"] is None
+    assert row["visit_id"] is None  # a ticket without the guestbook: no contact to open
+    assert (
+        client.post(f"/api/v1/ratings/{rating_id}/contact-handled", headers=staff).status_code
+        == 403
+    )
+    first = client.post(f"/api/v1/ratings/{rating_id}/contact-handled", headers=admin)
+    assert first.status_code == 200, first.text
+    assert first.json()["contact_handled_by"] == "admin" and first.json()["contact_handled_at"]
+    again = client.post(f"/api/v1/ratings/{rating_id}/contact-handled", headers=admin)
+    assert again.json()["contact_handled_at"] == first.json()["contact_handled_at"]
+    (row,) = client.get("/api/v1/ratings", params=period, headers=admin).json()
+    assert row["contact_handled_by"] == "admin"
+    # no guestbook visit: nothing personal was opened, so nothing goes to the audit log
+    audit = client.get("/api/v1/audit", params={"action": "contact_handled"}, headers=admin)
+    assert audit.status_code == 200 and audit.json() == []
+    plain = served_ticket(client, kiosk, staff, unit.service_ids[0], unit.counter_ids[0])
+    r = client.post(
+        "/api/v1/ratings", json={"tracking_token": plain["tracking_token"], "overall": 4}
+    )
+    refused = client.post(f"/api/v1/ratings/{r.json()['id']}/contact-handled", headers=admin)
+    assert refused.status_code == 409
+    assert refused.json()["error"]["code"] == "not_a_contact_request"
+    assert client.post("/api/v1/ratings/0/contact-handled", headers=admin).status_code == 422
+    assert client.post("/api/v1/ratings/99999/contact-handled", headers=admin).status_code == 404
+    client.cookies.clear()  # signing in set a session cookie: now nobody is signed in
+    assert client.post(f"/api/v1/ratings/{rating_id}/contact-handled").status_code == 401

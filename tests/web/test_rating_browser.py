@@ -5,10 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from playwright.sync_api import expect
+
 from server.domain.clock import local_day
+from server.i18n import t
 from server.store.common import utcnow
+from tests.privacy.conftest import EMAIL, NAME, NIK, PHONE
 from tests.web.pages import new_context, open_console
-from tests.web.server_harness import WebServer
+from tests.web.server_harness import STAFF_PASSWORD, WebServer
+from tests.web.test_privacy_desk_browser import register_visitor
 
 
 def _served(server: WebServer, prefix: str = "P") -> dict[str, Any]:
@@ -138,3 +143,92 @@ def test_form_rated_meanwhile_on_the_tablet_says_so(server: WebServer, browser: 
     page.locator("#rate-rated-now").wait_for(state="visible")
     assert page.locator("#rate-thanks").is_hidden()
     ctx.close()
+
+
+def test_contact_request_opens_the_visit_through_the_audited_privacy_desk(
+    server: WebServer, browser: Any, artifacts: Path
+) -> None:
+    server.reset()
+    registration = register_visitor(server)  # through the guestbook: the visit holds the contact
+    ticket = registration["ticket"]
+    called = server.call_next(1)
+    assert called is not None and called["id"] == ticket["id"]
+    with server.client(server.login()) as c:
+        for step in ("start", "finish"):
+            assert c.post(f"/tickets/{ticket['id']}/{step}", json={}).status_code == 200
+    with server.client() as c:
+        body = {"tracking_token": ticket["tracking_token"], "overall": 2, "contact_me": True,
+                "suggestion": "Mohon dihubungi soal data"}  # fmt: skip
+        r = c.post("/ratings", json=body)
+        assert r.status_code == 201, r.text
+        rating_id = r.json()["id"]
+    day = local_day(utcnow(), "Asia/Jakarta").isoformat()
+    period = {"from": day, "to": day, "contact_me": "true"}
+
+    ctx = new_context(browser)
+    open_console(ctx, server)  # an admin signed in on the console
+    page = ctx.new_page()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{server.url}/ikm")
+    page.wait_for_function("window.loketIkm && window.loketIkm.loaded >= 1")
+    row = page.locator(f"#ikm-callbacks tbody tr[data-rating='{rating_id}']")
+    expect(row).to_contain_text("Mohon dihubungi soal data")
+    for value in (NAME, EMAIL, PHONE, NIK):  # no name or contact in the ratings list
+        assert value not in page.content()
+    row.locator("a.ikm-contact-open").click()
+    page.wait_for_url(f"{server.url}/console")  # the visit id is cleaned from the address
+    expect(page.locator("#desk-record")).to_be_visible()
+    expect(page.locator("#desk-message")).to_contain_text(ticket["number"])
+    email = page.locator("#desk-fields tr[data-field=email] td.value")
+    expect(email).not_to_have_text(EMAIL)  # masked until revealed with a reason
+    page.locator("#desk-fields tr[data-field=email] button").click()
+    expect(page.locator("#desk-error")).to_have_text(t("web.desk_reason_needed", "id"))
+    reason = "Menghubungi pengunjung atas permintaan di penilaian layanan"
+    page.locator("#desk-reason").fill(reason)
+    page.locator("#desk-fields tr[data-field=email] button").click()
+    expect(email).to_have_text(EMAIL)
+    page.screenshot(path=str(artifacts / "rating-contact-desk.png"), full_page=True)
+    with server.client(server.login()) as c:
+        entries = c.get("/audit", params={"visitor_id": registration["visitor_id"]}).json()
+    opened = [
+        e for e in entries if e["action"] == "open" and e["visit_id"] == registration["visit_id"]
+    ]
+    revealed = [e for e in entries if e["action"] == "reveal"]
+    assert len(opened) == 1 and opened[0]["user_id"] is not None
+    assert [(e["fields"], e["reason"]) for e in revealed] == [(["email"], reason)]
+
+    # back on the IKM page: mark it handled (who, when), recorded and audited
+    page.goto(f"{server.url}/ikm")
+    page.wait_for_function("window.loketIkm && window.loketIkm.loaded >= 1")
+    row = page.locator(f"#ikm-callbacks tbody tr[data-rating='{rating_id}']")
+    row.locator("button.ikm-contact-mark").click()
+    expect(row.locator(".ikm-contact-state")).to_contain_text("admin")
+    ctx.close()
+    with server.client(server.login()) as c:
+        listed = {r["id"]: r for r in c.get("/ratings", params=period).json()}
+        assert listed[rating_id]["contact_handled_by"] == "admin"
+        first_at = listed[rating_id]["contact_handled_at"]
+        assert first_at is not None
+        again = c.post(f"/ratings/{rating_id}/contact-handled")  # the first mark stands
+        assert again.status_code == 200 and again.json()["contact_handled_at"] == first_at
+        handled = c.get("/audit", params={"action": "contact_handled"}).json()
+        assert [(e["visit_id"], e["visitor_id"]) for e in handled] == [
+            (registration["visit_id"], registration["visitor_id"])
+        ]
+        plain = _served(server)  # a rating that did not ask to be contacted
+        with server.client() as visitor:
+            r = visitor.post(
+                "/ratings", json={"tracking_token": plain["tracking_token"], "overall": 4}
+            )
+        refused = c.post(f"/ratings/{r.json()['id']}/contact-handled")
+        assert (
+            refused.status_code == 409
+            and refused.json()["error"]["code"] == "not_a_contact_request"
+        )
+        assert c.post("/ratings/999999/contact-handled").status_code == 404
+    with server.client(server.login("petugas1", STAFF_PASSWORD)) as staff:
+        assert staff.post(f"/ratings/{rating_id}/contact-handled").status_code == 403
+    with server.client() as anonymous:
+        assert anonymous.get("/ratings", params=period).status_code == 401
+        assert anonymous.post(f"/ratings/{rating_id}/contact-handled").status_code == 401
+        assert anonymous.get(f"/visits/{registration['visit_id']}").status_code == 401

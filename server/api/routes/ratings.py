@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from server.api.deps import DbDep, Supervisor, get_principal
+from server.api.deps import DbDep, Supervisor, actor_of, get_principal
 from server.api.rating_views import ikm_report, target_out
 from server.api.schemas import PathId
 from server.api.schemas.ratings import (
@@ -34,6 +34,7 @@ from server.domain import skm
 from server.errors import Forbidden, InvalidInput, TooManyRequests
 from server.store import ratings
 from server.store.accounts import Principal
+from server.store.common import as_aware
 
 router = APIRouter(tags=["ratings"])
 
@@ -180,22 +181,39 @@ def list_ratings(
             service_id=service_id,
             contact_only=contact_me,
         )
-    return [
-        {
-            "id": r["id"],
-            "day": r["day"],
-            "ticket_number": r["ticket_number"],
-            "service": r["service_code"],
-            "channel": r["channel"],
-            "overall": r["overall"],
-            "suggestion": r["suggestion"],
-            "contact_me": r["contact_me"],
-            "followup_reasons": list(r["followup_reasons"] or []),
-            "followup_text": r["followup_text"],
-            "visit_id": r["visit_id"],
-        }
-        for r in rows
-    ]
+    return [_row_out(r) for r in rows]
+
+
+def _row_out(r: Any) -> dict[str, Any]:
+    return {
+        "id": r["id"],
+        "day": r["day"],
+        "ticket_number": r["ticket_number"],
+        "service": r["service_code"],
+        "channel": r["channel"],
+        "overall": r["overall"],
+        "suggestion": r["suggestion"],
+        "contact_me": r["contact_me"],
+        "followup_reasons": list(r["followup_reasons"] or []),
+        "followup_text": r["followup_text"],
+        "visit_id": r["visit_id"],
+        "contact_handled_at": as_aware(r["contact_handled_at"]),
+        "contact_handled_by": r["contact_handled_by"],
+    }
+
+
+@router.post("/ratings/{rating_id}/contact-handled", response_model=RatingRowOut)
+def contact_handled(rating_id: PathId, principal: Supervisor, db: DbDep) -> dict[str, Any]:
+    """Mark a "contact me" rating as followed up (who, when; the first mark stands).
+
+    The visitor's contact itself is read through the guestbook's audited path
+    (``GET /visits/{visit_id}``, ``POST /visitors/{id}/reveal`` with a reason).
+    """
+    with db.write() as conn:
+        row = ratings.mark_contact_handled(
+            conn, unit_id=principal.unit_id, rating_id=rating_id, actor=actor_of(principal)
+        )
+        return _row_out(row)
 
 
 @router.get("/reports/ikm", response_model=IkmOut)

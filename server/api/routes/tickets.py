@@ -80,25 +80,31 @@ async def call_next(
 
 
 def _act(action: Action) -> Any:
-    def handler(
+    async def handler(
         ticket_id: PathId,
         principal: StaffUser,
         db: DbDep,
         settings: SettingsDep,
         body: ActionIn | None = None,
     ) -> dict[str, Any]:
-        body = body or ActionIn()
-        with db.write() as conn:
+        given = body or ActionIn()
+        actor = actor_of(principal)
+
+        def work(conn: Connection) -> dict[str, Any]:
             row = tickets.apply_action(
                 conn,
                 unit_id=principal.unit_id,
                 ticket_id=ticket_id,
                 action=action,
-                actor=actor_of(principal),
-                counter_id=body.counter_id,
-                note=body.note,
+                actor=actor,
+                counter_id=given.counter_id,
+                note=given.note,
             )
             return ticket_out(conn, row, settings)
+
+        # start and finish come with every visitor served: the same write path as call-next
+        result: dict[str, Any] = await db.run_write(work)
+        return result
 
     handler.__name__ = f"ticket_{action.value}"
     return handler
@@ -122,17 +128,22 @@ for _action, _path in [
 
 
 @router.post("/tickets/{ticket_id}/transfer", response_model=TicketOut)
-def transfer(
+async def transfer(
     ticket_id: PathId, body: TransferIn, principal: StaffUser, db: DbDep, settings: SettingsDep
 ) -> dict[str, Any]:
-    with db.write() as conn:
+    actor = actor_of(principal)
+
+    def work(conn: Connection) -> dict[str, Any]:
         row = tickets.transfer(
             conn,
             unit_id=principal.unit_id,
             ticket_id=ticket_id,
-            actor=actor_of(principal),
+            actor=actor,
             service_id=body.service_id,
             counter_id=body.counter_id,
             note=body.note,
         )
         return ticket_out(conn, row, settings)
+
+    result: dict[str, Any] = await db.run_write(work)
+    return result

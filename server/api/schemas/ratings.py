@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from pydantic import BaseModel, Field, StrictInt
 
@@ -30,7 +30,8 @@ class RatingIn(Strict):
 
 class RatingRowOut(BaseModel):
     """One rating for staff: what was said, the ticket and its visit id (for the audited
-    guestbook path when the visitor asked to be contacted) — never a name or contact."""
+    guestbook path when the visitor asked to be contacted) — never a name or contact —
+    and, for a "contact me" rating, who marked it handled and when."""
 
     id: int
     day: date
@@ -43,6 +44,8 @@ class RatingRowOut(BaseModel):
     followup_reasons: list[str]
     followup_text: str
     visit_id: int | None
+    contact_handled_at: datetime | None
+    contact_handled_by: str | None
 
 
 class RatingOut(BaseModel):

@@ -134,6 +134,21 @@ class Console {
     this.events.start();
     await this.refresh();
     if (supervisor) this.devices.init();
+    if (supervisor) await this.openLinkedVisit();
+  }
+
+  // /console?visit=N (the IKM page's "contact me" link): the visit at the privacy
+  // desk, opened through the audited path. The address is cleaned so a reload
+  // does not open (and audit) it again.
+  async openLinkedVisit() {
+    const params = new URLSearchParams(window.location.search);
+    const visitId = Number(params.get("visit"));
+    if (!Number.isInteger(visitId) || visitId <= 0) return;
+    params.delete("visit");
+    const query = params.toString();
+    window.history.replaceState(null, "", window.location.pathname + (query ? `?${query}` : ""));
+    this.showTab("privacy");
+    await this.privacy.openVisit(visitId);
   }
 
   // ---- counter and services ------------------------------------------------

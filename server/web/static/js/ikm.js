@@ -103,17 +103,59 @@ function render(report) {
   if (report.weakest.length) select.value = report.weakest[0];
 }
 
+// "Contact me" ratings: no name or contact here. The contact stays in the
+// guestbook; the link opens the visit at the console's privacy desk, which asks
+// for a reason and writes every opening and reveal to the audit log.
+function contactCell(row, r) {
+  const td = cell(row, "");
+  if (r.visit_id === null) {
+    td.textContent = tr("ikm_contact_no_visit");
+    return;
+  }
+  const link = document.createElement("a");
+  link.className = "ikm-contact-open";
+  link.href = `/console?visit=${encodeURIComponent(r.visit_id)}`;
+  link.textContent = `#${r.visit_id} — ${tr("ikm_contact_open")}`;
+  td.appendChild(link);
+}
+
+function handledCell(row, r) {
+  const td = cell(row, "");
+  td.className = "ikm-contact-state";
+  if (r.contact_handled_at) {
+    const when = new Date(r.contact_handled_at).toLocaleString(lang === "id" ? "id-ID" : "en-GB");
+    td.textContent = tr("ikm_contact_done").replace("{who}", r.contact_handled_by || "—").replace("{when}", when);
+    return;
+  }
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "ikm-contact-mark";
+  button.textContent = tr("ikm_contact_mark");
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    try {
+      await api.post(`/ratings/${r.id}/contact-handled`, {});
+      await loadCallbacks();
+    } catch (err) {
+      showError(err);
+    }
+  });
+  td.appendChild(button);
+}
+
 async function loadCallbacks() {
   const rows = await api.get("/ratings", { ...params(), contact_me: "true" });
   const body = $("ikm-callbacks").querySelector("tbody");
   body.replaceChildren();
   for (const r of rows) {
     const row = document.createElement("tr");
+    row.dataset.rating = r.id;
     cell(row, r.day);
     cell(row, r.ticket_number);
     cell(row, r.overall);
     cell(row, [r.suggestion, r.followup_text].filter(Boolean).join(" — "));
-    cell(row, r.visit_id === null ? "—" : `#${r.visit_id}`);
+    contactCell(row, r);
+    handledCell(row, r);
     body.appendChild(row);
   }
   $("ikm-callbacks-none").hidden = rows.length > 0;

@@ -1,6 +1,7 @@
-// The privacy desk (supervisors): find a visitor by NIK, e-mail or name,
-// see the masked record, reveal a field with a reason, export (JSON, PDF),
-// correct and erase. Every step is audited by the server (/api/v1/visitors).
+// The privacy desk (supervisors): find a visitor by NIK, e-mail or name (or
+// open a visit by its id, from a "contact me" rating), see the masked record,
+// reveal a field with a reason, export (JSON, PDF), correct and erase. Every
+// step is audited by the server (/api/v1/visitors, /api/v1/visits).
 
 import { el } from "./format.js";
 import { lang, t } from "./i18n.js";
@@ -55,6 +56,22 @@ export class PrivacyDesk {
     } catch (err) {
       this.show("desk-error", this.errorText(err));
     }
+  }
+
+  // A visit named by its id (a "contact me" rating): GET /visits/{id} is audited
+  // as "open"; its visitor's record then opens masked, and each reveal needs a reason.
+  async openVisit(visitId) {
+    this.clear();
+    let visit;
+    try {
+      visit = await this.app.api.get(`/visits/${visitId}`);
+    } catch (err) {
+      return this.show("desk-error", this.errorText(err));
+    }
+    if (!visit.visitor_id) return this.show("desk-message", t("desk_visit_no_visitor", { visit: visit.id }));
+    await this.open(visit.visitor_id);
+    this.show("desk-message", t("desk_visit_opened", { visit: visit.id, ticket: visit.ticket_number || "—" }));
+    $("desk-reason").focus();
   }
 
   async open(id) {
