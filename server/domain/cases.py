@@ -43,6 +43,12 @@ class FieldDef:
     max: int = 500
     type: str = "text"  # text | date
     choices: tuple[str, ...] = ()
+    to_visitor: bool = False  # told to the visitor (a mail, a complaint's answer)
+
+    @property
+    def free_text(self) -> bool:
+        """Typed freely by staff (no date, no choice): may name the visitor or anyone."""
+        return self.type == "text" and not self.choices
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,7 @@ def _field(name: str, raw: dict[str, Any]) -> FieldDef:
         max=int(raw.get("max", 500)),
         type=str(raw.get("type", "text")),
         choices=tuple(raw.get("choices", ())),
+        to_visitor=bool(raw.get("to_visitor", False)),
     )
 
 
@@ -148,6 +155,45 @@ def kind_for_service(service_code: str, configured: str | None = None) -> KindDe
         if service_code in kind.service_codes:
             return kind
     return kinds()["service"]
+
+
+@cache
+def free_text_fields() -> frozenset[str]:
+    """Names of the step fields that are free text in any kind.
+
+    Retention and a visitor's erasure remove these from a step's data (with the
+    step's note); dates and choices (an outcome, a channel) stay for reports.
+    A name that is free text in one kind is removed wherever it appears.
+    """
+    return frozenset(
+        f.name
+        for kind in kinds().values()
+        for step in kind.steps.values()
+        for f in step.fields
+        if f.free_text
+    )
+
+
+def without_free_text(data: dict[str, Any]) -> dict[str, Any]:
+    """A step's data with the free-text fields removed (what retention keeps)."""
+    drop = free_text_fields()
+    return {k: v for k, v in data.items() if k not in drop}
+
+
+def to_visitor(kind_code: str, step: str, data: dict[str, Any]) -> dict[str, Any]:
+    """The values of a step that were addressed to the visitor (still held).
+
+    Staff-internal fields (an examiner, a ROMANTIK reference, a finding) and
+    steps the kind does not define (a recomputed due date) give nothing.
+    """
+    kind = kinds().get(kind_code)
+    if kind is None or step not in kind.steps:
+        return {}
+    return {
+        f.name: data[f.name]
+        for f in kind.steps[step].fields
+        if f.to_visitor and data.get(f.name) not in (None, "")
+    }
 
 
 def requires_email(service_code: str, configured: str | None = None) -> bool:

@@ -2,8 +2,10 @@
 
 Takes the dictionary :func:`server.privacy.subject.export` returns — everything
 held about one visitor — and lays out exactly that: identity, profile, every
-visit and every ID photo. Labels come from the ``admin`` catalog in the
-visitor's language. Uses fpdf2 with DejaVu Sans when installed (any Unicode
+visit and every ID photo, their requests and complaints (steps with dates and
+what was told to them) and the e-mails sent to them. Labels come from the
+``admin`` catalog (kinds, steps, outcomes, channels and mail states from
+``cases``) in the visitor's language. Uses fpdf2 with DejaVu Sans when installed (any Unicode
 name prints), else the PDF core font with unsupported characters replaced.
 """
 
@@ -106,4 +108,97 @@ def render_visitor_pdf(data: dict[str, Any], *, unit_name: str, lang: str = "id"
         jpeg = base64.b64decode(photo["jpeg_base64"])
         pdf.image(io.BytesIO(jpeg), w=70)
         pdf.ln(3)
+    _section(pdf, t("admin.pdf_cases", lang, count=len(data.get("cases", []))))
+    for case in data.get("cases", []):
+        _case(pdf, case, lang)
+    _section(pdf, t("admin.pdf_complaints", lang, count=len(data.get("complaints", []))))
+    for complaint in data.get("complaints", []):
+        _case(
+            pdf,
+            complaint,
+            lang,
+            extra=[
+                (
+                    t("admin.pdf_complaint_channel", lang),
+                    t(f"cases.channel_{complaint['channel']}", lang),
+                ),
+                (t("admin.pdf_complaint_filed", lang), complaint["filed_at"]),
+                (t("admin.pdf_complaint_first_due", lang), complaint["first_response_due"]),
+                (t("admin.pdf_complaint_text", lang), _held(complaint["text"], lang)),
+            ],
+        )
+    _section(pdf, t("admin.pdf_mails", lang, count=len(data.get("mails", []))))
+    for mail in data.get("mails", []):
+        _rows(
+            pdf,
+            [
+                (t("admin.pdf_mail_subject", lang), mail["subject"]),
+                (t("admin.pdf_mail_created", lang), mail["created_at"]),
+                (t("admin.pdf_mail_sent", lang), mail["sent_at"]),
+                (t("admin.pdf_mail_status", lang), t(f"cases.mail_status_{mail['status']}", lang)),
+                (t("admin.pdf_mail_to", lang), _held(mail["to"], lang)),
+                (t("admin.pdf_mail_body", lang), _held(mail["body_text"], lang)),
+            ],
+        )
+        pdf.ln(2)
     return bytes(pdf.output())
+
+
+def _section(pdf: _Pdf, title: str) -> None:
+    pdf.font("B", 12)
+    pdf.cell(0, 8, pdf.text_of(title))
+    pdf.ln(8)
+
+
+def _held(value: Any, lang: str) -> Any:
+    """A personal value, or a word that it was deleted after its retention period."""
+    return t("admin.pdf_cleared", lang) if value is None else value
+
+
+def _value(name: str, value: Any, lang: str) -> str:
+    shown = t(f"cases.outcome_{value}", lang) if name == "outcome" else value
+    return f"{t(f'admin.pdf_value_{name}', lang)}: {shown}"
+
+
+def _case(
+    pdf: _Pdf, case: dict[str, Any], lang: str, *, extra: list[tuple[str, Any]] | None = None
+) -> None:
+    """One request or complaint: its facts, contact, form and steps."""
+    contact = case["contact"]
+    form = case["request_form"]
+    _rows(
+        pdf,
+        [
+            (t("admin.pdf_case_id", lang), case["id"]),
+            (t("admin.pdf_case_kind", lang), t(f"cases.kind_{case['kind']}", lang)),
+            (t("admin.pdf_case_status", lang), t(f"admin.pdf_case_status_{case['status']}", lang)),
+            (t("admin.pdf_case_current", lang), t(f"cases.step_{case['current_step']}", lang)),
+            (t("admin.pdf_case_opened", lang), case["opened_at"]),
+            (t("admin.pdf_case_due", lang), case["due_date"]),
+            (t("admin.pdf_case_closed", lang), case["closed_at"]),
+            *[(t(f"admin.field_{f}", lang), _held(v, lang)) for f, v in contact.items()],
+            *(extra or []),
+            (
+                t("admin.pdf_case_form", lang),
+                _held(None if form is None else _form_text(form), lang),
+            ),
+        ],
+    )
+    steps = [
+        " ".join(
+            [
+                pdf.text_of(s["at"]),
+                t(f"cases.step_{s['step']}", lang),
+                *(f"— {_value(k, v, lang)}" for k, v in s["values"].items()),
+            ]
+        )
+        for s in case["steps"]
+    ]
+    _rows(pdf, [(t("admin.pdf_case_steps", lang), "\n".join(steps))])
+    pdf.ln(2)
+
+
+def _form_text(form: dict[str, Any]) -> str:
+    return "\n".join(
+        f"{k}: {', '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in form.items()
+    )

@@ -133,7 +133,8 @@ def cmd_purge(args: argparse.Namespace) -> int:
     )
     print(
         f"{verb}: contact/form of {result.cases_cleared} cases, "
-        f"{result.complaint_texts_cleared} complaint texts and "
+        f"{result.complaint_texts_cleared} complaint texts, "
+        f"{result.step_notes_cleared} step notes and "
         f"{result.attachments_deleted} attachments (closed more than "
         f"{config.retention_case_days} days ago), recipient and bodies of "
         f"{result.mails_cleared} mails (older than {config.retention_mail_days} days)."
@@ -186,6 +187,7 @@ def _print_report(report: dict[str, Any]) -> None:
         print(f"  complaints with text: {c['complaints_with_text']}")
         print(f"  mails with recipient or body: {c['mails_with_recipient']}")
         print(f"  attachments: {c['attachments']}")
+        print(f"  case steps with notes or free text: {c['case_steps_with_notes']}")
         print(f"  oldest record: {unit['oldest_record']}, latest visit: {unit['latest_visit']}")
         for person in unit.get("identities", []):
             print(

@@ -4,8 +4,8 @@
 visitors not seen for ``retention_guestbook_days`` (identity and photos
 deleted; their visits stay with service, date and categories, so reports keep
 their counts, and the contact data of cases opened from their tickets goes
-too), clears the contact, form, complaint text and attachments of cases closed
-more than ``retention_case_days`` ago and the recipient and bodies of mails
+too), clears the contact, form, complaint text, step notes and attachments of
+cases closed more than ``retention_case_days`` ago and the recipient and bodies of mails
 older than ``retention_mail_days`` (:mod:`server.privacy.case_data`), and
 drops audit rows older than ``retention_audit_days``. It
 works in small batches, each its own short write transaction, so a running
@@ -43,6 +43,7 @@ class PurgeResult:
     complaint_texts_cleared: int = 0
     attachments_deleted: int = 0
     mails_cleared: int = 0
+    step_notes_cleared: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -76,6 +77,7 @@ def expired_counts(db: Database, *, settings: Settings, now: datetime) -> PurgeR
             held.complaints,
             held.attachments,
             mails,
+            held.steps,
         )
 
 
@@ -135,7 +137,7 @@ def purge(
         db, lambda conn: audit.delete_before(conn, cutoff=cut.audit, batch=batch)
     )
     result = PurgeResult(
-        photos, erased, audits, held.cases, held.complaints, held.attachments, mails
+        photos, erased, audits, held.cases, held.complaints, held.attachments, mails, held.steps
     )
     if photos or erased or held.cases or mails:
         erasure.reclaim_erased(db)

@@ -184,7 +184,9 @@ def export(
     actor: Actor,
     reason: str | None = None,
 ) -> dict[str, Any]:
-    """Everything held about one visitor, in plain text (a subject access request)."""
+    """Everything held about one visitor, in plain text (a subject access request):
+    identity, profile, visits, ID photos, and the cases, complaints and mails
+    about their tickets (:func:`server.privacy.case_data.export_for_visitor`)."""
     reason = checked_reason(reason)
     row = get_visitor(conn, unit_id=unit_id, visitor_id=visitor_id)
     identity = decrypt_identity(ring, row)
@@ -199,13 +201,14 @@ def export(
                 "jpeg_base64": base64.b64encode(jpeg).decode("ascii"),
             }
         )
+    held = case_data.export_for_visitor(conn, ring=ring, visitor_id=visitor_id)
     audit.record(
         conn,
         unit_id=unit_id,
         actor=actor,
         action="export",
         visitor_id=visitor_id,
-        fields=[*PERSONAL_FIELDS, "visits", "id_photos"],
+        fields=[*PERSONAL_FIELDS, "visits", "id_photos", "cases", "complaints", "mails"],
         reason=reason,
     )
     return {
@@ -230,6 +233,7 @@ def export(
             for v in visit_rows
         ],
         "id_photos": photos,
+        **held,
     }
 
 
@@ -328,7 +332,12 @@ def delete(
         visitor_id=visitor_id,
         fields=[*PERSONAL_FIELDS, "id_photos"],
         reason=reason,
-        detail={"cases": held.cases, "mails": held.mails, "attachments": len(held.files)},
+        detail={
+            "cases": held.cases,
+            "mails": held.mails,
+            "attachments": len(held.files),
+            "step_notes": held.steps,
+        },
     )
     return held.files
 

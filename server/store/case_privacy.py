@@ -1,9 +1,11 @@
 """SQL for the personal data held on cases, complaints, mails and attachments.
 
 Finds and removes the personal parts only — a case's contact and form
-ciphertexts, a complaint's text, a mail's recipient and bodies, an attachment's
-row — and keeps what reports need (kind, steps, dates, outcome, a mail's
-template, status and subject). Used by retention (closed long enough ago) and
+ciphertexts, a complaint's text, a step's note and free-text fields
+(:func:`server.domain.cases.free_text_fields`), a mail's recipient and bodies,
+an attachment's row — and keeps what reports need (kind, step codes, dates, due
+dates, outcome, a mail's template, status and subject). Reads what a visitor's
+data export lists of their cases, complaints and mails. Used by retention (closed long enough ago) and
 by a visitor's erasure (cases opened from their tickets). Deleting attachment
 *files* is the caller's job once the transaction has committed, with the
 ``(unit_id, attachment_id)`` pairs returned here.
@@ -15,11 +17,12 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, RowMapping
 
-from server.db.cases_schema import attachments, cases, complaints, mail_outbox
+from server.db.cases_schema import attachments, case_steps, cases, complaints, mail_outbox
 from server.db.privacy_schema import visits
 from server.db.schema import tickets
+from server.domain.cases import free_text_fields, without_free_text
 
 ERASED_MAIL_ERROR = "recipient erased (privacy); not sent"
 
@@ -36,6 +39,37 @@ def _mail_holds_data() -> sa.ColumnElement[bool]:
         mail_outbox.c.body_text != "",
         mail_outbox.c.body_html != "",
     )
+
+
+def _step_holds_text() -> sa.ColumnElement[bool]:
+    """A step with a note or a free-text field still in its data."""
+    return sa.or_(
+        case_steps.c.note.is_not(None),
+        *(case_steps.c.data[name].as_string().is_not(None) for name in sorted(free_text_fields())),
+    )
+
+
+def clear_step_text(conn: Connection, *, case_ids: list[int]) -> int:
+    """Drop the note and free-text fields of these cases' steps; how many steps held some.
+
+    Step code, order, dates, who recorded it, and dates and choices in its data
+    (an outcome, a recomputed due date) stay.
+    """
+    if not case_ids:
+        return 0
+    rows = conn.execute(
+        sa.select(case_steps.c.id, case_steps.c.data).where(
+            case_steps.c.case_id.in_(case_ids), _step_holds_text()
+        )
+    ).all()
+    if rows:
+        conn.execute(
+            sa.update(case_steps)
+            .where(case_steps.c.id == sa.bindparam("step_id"))
+            .values(note=None, data=sa.bindparam("kept", type_=case_steps.c.data.type)),
+            [{"step_id": r.id, "kept": without_free_text(dict(r.data or {}))} for r in rows],
+        )
+    return len(rows)
 
 
 # --- a visitor's erasure ----------------------------------------------------------------
@@ -69,7 +103,7 @@ def case_ids_for_tickets(conn: Connection, *, ticket_ids: list[int]) -> list[int
 
 
 def erase_cases(conn: Connection, *, case_ids: list[int]) -> list[tuple[int, int]]:
-    """Clear the cases' contact/form, their complaints' texts and attachment rows.
+    """Clear the cases' contact/form, step notes, their complaints' texts and attachment rows.
 
     Returns the ``(unit_id, attachment_id)`` of the attachment rows deleted.
     """
@@ -79,6 +113,7 @@ def erase_cases(conn: Connection, *, case_ids: list[int]) -> list[tuple[int, int
     conn.execute(
         sa.update(complaints).where(complaints.c.case_id.in_(case_ids)).values(text_ct=None)
     )
+    clear_step_text(conn, case_ids=case_ids)
     files = [
         (int(u), int(a))
         for u, a in conn.execute(
@@ -119,16 +154,18 @@ def erase_mails(conn: Connection, *, case_ids: list[int], ticket_ids: list[int])
 
 
 def _expired_cases(cutoff: datetime) -> sa.Select[Any]:
-    """Closed before ``cutoff`` and still holding contact, form, complaint text or files."""
+    """Closed before ``cutoff`` and still holding contact, form, complaint text,
+    step notes or files."""
     has_complaint = sa.exists().where(
         complaints.c.case_id == cases.c.id, complaints.c.text_ct.is_not(None)
     )
     has_file = sa.exists().where(attachments.c.case_id == cases.c.id)
+    has_step_text = sa.exists().where(case_steps.c.case_id == cases.c.id, _step_holds_text())
     return sa.select(cases.c.id).where(
         cases.c.status == "closed",
         cases.c.closed_at.is_not(None),
         cases.c.closed_at < cutoff,
-        sa.or_(_case_holds_data(), has_complaint, has_file),
+        sa.or_(_case_holds_data(), has_complaint, has_file, has_step_text),
     )
 
 
@@ -144,25 +181,36 @@ def count_expired_cases(conn: Connection, *, cutoff: datetime) -> dict[str, int]
         complaints.c.case_id.in_(ids), complaints.c.text_ct.is_not(None)
     )
     files = sa.select(sa.func.count()).where(attachments.c.case_id.in_(ids))
+    steps = sa.select(sa.func.count()).where(case_steps.c.case_id.in_(ids), _step_holds_text())
     return {
         "cases": _scalar(conn, sa.select(sa.func.count()).select_from(ids.subquery())),
         "complaints": _scalar(conn, texts),
         "attachments": _scalar(conn, files),
+        "steps": _scalar(conn, steps),
     }
 
 
-def count_case_data(conn: Connection, *, case_ids: list[int]) -> tuple[int, int]:
-    """(complaint texts, attachments) held by these cases (before erasing them)."""
+def count_case_data(conn: Connection, *, case_ids: list[int]) -> dict[str, int]:
+    """Complaint texts, attachments and steps with text held by these cases (before erasing)."""
     if not case_ids:
-        return 0, 0
-    texts = _scalar(
-        conn,
-        sa.select(sa.func.count()).where(
-            complaints.c.case_id.in_(case_ids), complaints.c.text_ct.is_not(None)
+        return {"complaints": 0, "attachments": 0, "steps": 0}
+    return {
+        "complaints": _scalar(
+            conn,
+            sa.select(sa.func.count()).where(
+                complaints.c.case_id.in_(case_ids), complaints.c.text_ct.is_not(None)
+            ),
         ),
-    )
-    files = _scalar(conn, sa.select(sa.func.count()).where(attachments.c.case_id.in_(case_ids)))
-    return texts, files
+        "attachments": _scalar(
+            conn, sa.select(sa.func.count()).where(attachments.c.case_id.in_(case_ids))
+        ),
+        "steps": _scalar(
+            conn,
+            sa.select(sa.func.count()).where(
+                case_steps.c.case_id.in_(case_ids), _step_holds_text()
+            ),
+        ),
+    }
 
 
 def _expired_mail(cutoff: datetime) -> sa.ColumnElement[bool]:
@@ -232,7 +280,59 @@ def unit_counts(conn: Connection, *, unit_id: int) -> dict[str, int]:
         "attachments": _scalar(
             conn, sa.select(sa.func.count()).where(attachments.c.unit_id == unit_id)
         ),
+        "case_steps_with_notes": _scalar(
+            conn,
+            sa.select(sa.func.count())
+            .select_from(case_steps.join(cases, cases.c.id == case_steps.c.case_id))
+            .where(cases.c.unit_id == unit_id, _step_holds_text()),
+        ),
     }
+
+
+# --- a visitor's data export ----------------------------------------------------------------
+
+
+def cases_by_id(conn: Connection, *, case_ids: list[int]) -> list[RowMapping]:
+    if not case_ids:
+        return []
+    query = sa.select(cases).where(cases.c.id.in_(case_ids)).order_by(cases.c.id)
+    return list(conn.execute(query).mappings())
+
+
+def steps_by_case(conn: Connection, *, case_ids: list[int]) -> dict[int, list[RowMapping]]:
+    """The steps of these cases, oldest first, per case."""
+    found: dict[int, list[RowMapping]] = {c: [] for c in case_ids}
+    if case_ids:
+        query = (
+            sa.select(case_steps)
+            .where(case_steps.c.case_id.in_(case_ids))
+            .order_by(case_steps.c.case_id, case_steps.c.seq)
+        )
+        for row in conn.execute(query).mappings():
+            found[row["case_id"]].append(row)
+    return found
+
+
+def complaints_by_case(conn: Connection, *, case_ids: list[int]) -> dict[int, RowMapping]:
+    if not case_ids:
+        return {}
+    query = sa.select(complaints).where(complaints.c.case_id.in_(case_ids))
+    return {row["case_id"]: row for row in conn.execute(query).mappings()}
+
+
+def mails_about(
+    conn: Connection, *, case_ids: list[int], ticket_ids: list[int]
+) -> list[RowMapping]:
+    """Every mail about these cases or tickets, oldest first (what :func:`erase_mails` clears)."""
+    about = []
+    if case_ids:
+        about.append(mail_outbox.c.case_id.in_(case_ids))
+    if ticket_ids:
+        about.append(mail_outbox.c.ticket_id.in_(ticket_ids))
+    if not about:
+        return []
+    query = sa.select(mail_outbox).where(sa.or_(*about)).order_by(mail_outbox.c.id)
+    return list(conn.execute(query).mappings())
 
 
 def _scalar(conn: Connection, query: sa.Select[Any]) -> int:

@@ -31,6 +31,7 @@ PERSONAL_TABLES = (
     "visitors",
     "id_photos",
     "cases",
+    "case_steps",
     "complaints",
     "mail_outbox",
     "attachments",

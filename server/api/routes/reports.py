@@ -6,20 +6,24 @@ suppression); the labelled tables are shared by the JSON answer and the files.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 
 from server.api.deps import DbDep, Supervisor
 from server.api.schemas.reports import PeriodReportOut, TodayOut
+from server.db.database import Database
 from server.domain import reports as rules
 from server.domain.clock import local_day
 from server.errors import NotFound
 from server.i18n import normalise_language, t
 from server.reports import export
 from server.reports.build import period_report, resolve_period
+from server.reports.labels import LabelledTable
 from server.reports.skm import skm_report
 from server.store import reports as store
 from server.store import units
@@ -32,27 +36,55 @@ Lang = Annotated[str, Query(max_length=5)]
 _TODAY_FIELDS = ("service_id", "prefix", "waiting", "issued", "served", "no_show")
 
 
-@router.get("/period", response_model=PeriodReportOut)
-def period(
-    principal: Supervisor,
-    db: DbDep,
-    kind: PeriodKind = "month",
-    anchor: Annotated[date | None, Query(alias="date")] = None,
-    start: date | None = None,
-    end: date | None = None,
-    lang: Lang = "id",
-) -> dict[str, Any]:
-    """Every table of the period report, labelled in ``lang``; profile cells under 3 are "< 3"."""
-    language = normalise_language(lang)
-    unit, per, tables = period_report(
-        db,
-        unit_id=principal.unit_id,
-        kind=kind,
-        anchor=anchor,
-        start=start,
-        end=end,
-        lang=language,
+@dataclass(frozen=True)
+class PeriodQuery:
+    """The period a report covers and the language of its labels (query parameters)."""
+
+    kind: str
+    anchor: date | None
+    start: date | None
+    end: date | None
+    lang: str
+
+
+def _period_query(default_kind: str) -> Callable[..., PeriodQuery]:
+    def query(
+        kind: PeriodKind = default_kind,
+        anchor: Annotated[date | None, Query(alias="date")] = None,
+        start: date | None = None,
+        end: date | None = None,
+        lang: Lang = "id",
+    ) -> PeriodQuery:
+        return PeriodQuery(kind, anchor, start, end, normalise_language(lang))
+
+    return query
+
+
+MonthQuery = Annotated[PeriodQuery, Depends(_period_query("month"))]
+QuarterQuery = Annotated[PeriodQuery, Depends(_period_query("quarter"))]
+
+
+def _tables(
+    db: Database, unit_id: int, q: PeriodQuery
+) -> tuple[dict[str, Any], rules.Period, list[LabelledTable]]:
+    return period_report(
+        db, unit_id=unit_id, kind=q.kind, anchor=q.anchor, start=q.start, end=q.end, lang=q.lang
     )
+
+
+def _download(body: bytes | str, media_type: str, name: str) -> Response:
+    """A report file, offered for download under ``name``."""
+    return Response(
+        body,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get("/period", response_model=PeriodReportOut)
+def period(principal: Supervisor, db: DbDep, q: MonthQuery) -> dict[str, Any]:
+    """Every table of the period report, labelled in ``lang``; profile cells under 3 are "< 3"."""
+    unit, per, tables = _tables(db, principal.unit_id, q)
     return {
         "unit_code": unit["code"],
         "unit_name": unit["name"],
@@ -64,31 +96,11 @@ def period(
 @router.get(
     "/period.xlsx", response_class=Response, responses={200: {"content": {export.XLSX_TYPE: {}}}}
 )
-def period_xlsx(
-    principal: Supervisor,
-    db: DbDep,
-    kind: PeriodKind = "month",
-    anchor: Annotated[date | None, Query(alias="date")] = None,
-    start: date | None = None,
-    end: date | None = None,
-    lang: Lang = "id",
-) -> Response:
+def period_xlsx(principal: Supervisor, db: DbDep, q: MonthQuery) -> Response:
     """The whole period report as one workbook, one sheet per table."""
-    unit, per, tables = period_report(
-        db,
-        unit_id=principal.unit_id,
-        kind=kind,
-        anchor=anchor,
-        start=start,
-        end=end,
-        lang=normalise_language(lang),
-    )
+    unit, per, tables = _tables(db, principal.unit_id, q)
     name = export.file_name(unit["code"], per.label, ".xlsx")
-    return Response(
-        export.workbook_bytes(tables),
-        media_type=export.XLSX_TYPE,
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return _download(export.workbook_bytes(tables), export.XLSX_TYPE, name)
 
 
 @router.get(
@@ -100,31 +112,15 @@ def period_csv(
     principal: Supervisor,
     db: DbDep,
     table_id: Annotated[str, Path(pattern="^[a-z_]{1,40}$")],
-    kind: PeriodKind = "month",
-    anchor: Annotated[date | None, Query(alias="date")] = None,
-    start: date | None = None,
-    end: date | None = None,
-    lang: Lang = "id",
+    q: MonthQuery,
 ) -> Response:
     """One table of the period report as CSV."""
-    unit, per, tables = period_report(
-        db,
-        unit_id=principal.unit_id,
-        kind=kind,
-        anchor=anchor,
-        start=start,
-        end=end,
-        lang=normalise_language(lang),
-    )
+    unit, per, tables = _tables(db, principal.unit_id, q)
     table = next((tb for tb in tables if tb.id == table_id), None)
     if table is None:
         raise NotFound(f"The report has no table {table_id}.", code="unknown_report_table")
     name = export.file_name(unit["code"], f"{per.label}-{table_id}", ".csv")
-    return Response(
-        export.table_csv(table),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return _download(export.table_csv(table), "text/csv; charset=utf-8", name)
 
 
 @router.get(
@@ -132,27 +128,14 @@ def period_csv(
     response_class=Response,
     responses={200: {"content": {"application/pdf": {}}}},
 )
-def skm_pdf(
-    principal: Supervisor,
-    db: DbDep,
-    kind: PeriodKind = "quarter",
-    anchor: Annotated[date | None, Query(alias="date")] = None,
-    start: date | None = None,
-    end: date | None = None,
-    lang: Lang = "id",
-) -> Response:
+def skm_pdf(principal: Supervisor, db: DbDep, q: QuarterQuery) -> Response:
     """The SKM report of the period as PDF (method, profile, NRR, IKM, weakest, plan, suggestions)."""
-    language = normalise_language(lang)
     unit, per = resolve_period(
-        db, unit_id=principal.unit_id, kind=kind, anchor=anchor, start=start, end=end
+        db, unit_id=principal.unit_id, kind=q.kind, anchor=q.anchor, start=q.start, end=q.end
     )
-    report = skm_report(db, unit_id=principal.unit_id, start=per.start, end=per.end, lang=language)
+    report = skm_report(db, unit_id=principal.unit_id, start=per.start, end=per.end, lang=q.lang)
     name = export.file_name(unit["code"], f"skm-{per.label}", ".pdf")
-    return Response(
-        _render_skm_pdf(report, language),
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return _download(_render_skm_pdf(report, q.lang), "application/pdf", name)
 
 
 @router.get("/today", response_model=TodayOut)

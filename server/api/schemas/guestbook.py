@@ -113,10 +113,15 @@ class RevealOut(Open):
 
 
 class ExportOut(Open):
-    """Everything held about one visitor, in plain text (a subject access request)."""
+    """Everything held about one visitor, in plain text (a subject access request):
+    identity, profile, visits, ID photos, and the requests, complaints and mails
+    about their tickets (shapes in docs/api.md)."""
 
     visitor_id: int
     exported_at: datetime
+    cases: list[dict[str, Any]] = []
+    complaints: list[dict[str, Any]] = []
+    mails: list[dict[str, Any]] = []
 
 
 class AuditEntryOut(Open):
