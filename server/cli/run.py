@@ -68,6 +68,7 @@ def serve(settings: Settings, *, host: str, port: int) -> None:
         log_level="info",
         access_log=False,
         timeout_graceful_shutdown=2,
+        ws="none",  # no WebSocket routes (live events are SSE): skips loading a WS library
     )
 
 

@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
 
-import holidays
-
 CATEGORIES = ("public", "government")
 MAX_DAYS = 3660  # a clock longer than ten years is an input error, not a plan
 
@@ -26,6 +24,9 @@ MAX_DAYS = 3660  # a clock longer than ten years is an input error, not a plan
 @cache
 def package_holidays(year: int, lang: str = "id") -> dict[date, str]:
     """National holidays and joint leave of ``year`` as the package lists them (named in ``lang``)."""
+    # imported here: the package's country tables load only once a calendar is computed
+    import holidays
+
     language = "en_US" if lang == "en" else "id"
     table = holidays.country_holidays("ID", years=year, categories=CATEGORIES, language=language)
     return {day: str(name) for day, name in sorted(table.items())}

@@ -19,9 +19,10 @@ import hashlib
 import hmac
 import os
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 FORMAT_VERSION = 1
 NONCE_BYTES = 12
@@ -56,7 +57,7 @@ class KeyRing:
         """Encrypt under the active key, bound to ``aad`` (see :func:`context`)."""
         kid = self.active_id.encode("ascii")
         nonce = os.urandom(NONCE_BYTES)
-        sealed = AESGCM(self.keys[self.active_id]).encrypt(nonce, plaintext, _aad(kid, aad))
+        sealed = _cipher(self.keys[self.active_id]).encrypt(nonce, plaintext, _aad(kid, aad))
         return bytes([FORMAT_VERSION, len(kid)]) + kid + nonce + sealed
 
     def decrypt(self, blob: bytes, *, aad: bytes) -> bytes:
@@ -65,8 +66,10 @@ class KeyRing:
         key = self.keys.get(kid.decode("ascii", errors="replace"))
         if key is None:
             raise DecryptError("unknown key id")
+        from cryptography.exceptions import InvalidTag  # lazily, as in _cipher
+
         try:
-            return AESGCM(key).decrypt(nonce, sealed, _aad(kid, aad))
+            return _cipher(key).decrypt(nonce, sealed, _aad(kid, aad))
         except InvalidTag:
             raise DecryptError("ciphertext failed authentication") from None
 
@@ -80,6 +83,14 @@ class KeyRing:
         """HMAC-SHA256 (hex) of ``kind:value`` under the look-up key."""
         message = f"{kind}:{normalised_value}".encode()
         return hmac.new(self.lookup_key, message, hashlib.sha256).hexdigest()
+
+
+def _cipher(key: bytes) -> AESGCM:
+    # imported on first use: the cipher library maps ~7 MB into every process,
+    # and a server that stores no personal data never needs it
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    return AESGCM(key)
 
 
 def split_blob(blob: bytes) -> tuple[bytes, bytes, bytes]:

@@ -14,8 +14,6 @@ import io
 from datetime import date
 from typing import Annotated, Any
 
-import qrcode
-import qrcode.image.svg
 from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy.engine import Connection, RowMapping
 
@@ -476,6 +474,10 @@ def pairing_url(base_url: str, kind: str, token: str) -> str:
 
 
 def qr_svg(text: str) -> str:
+    # imported here: only pairing a device draws a QR, and qrcode costs the server's start ~3 MB
+    import qrcode
+    import qrcode.image.svg
+
     image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2)
     buffer = io.BytesIO()
     image.save(buffer)

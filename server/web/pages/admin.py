@@ -33,7 +33,7 @@ def _i18n_json(lang: str) -> str:
 
 def _render(request: Request, name: str, lang: str | None, **context: Any) -> HTMLResponse:
     language = normalise_language(lang or request.cookies.get(LANG_COOKIE))
-    response = templates.TemplateResponse(
+    response = templates().TemplateResponse(
         request,
         name,
         {

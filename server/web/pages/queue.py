@@ -12,13 +12,13 @@ from __future__ import annotations
 import json
 import logging
 from datetime import datetime
+from functools import cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 
 from server.api.deps import BoardOrStaff, DbDep, SettingsDep, StaffUser
 from server.api.schemas import NoShowOut
@@ -31,6 +31,9 @@ from server.store import queue_reads, units
 from server.voice.phrases import PhraseError, call_phrase
 from server.voice.synth import Synthesizer
 from server.web.pages.case_tracking import public_case_view
+
+if TYPE_CHECKING:
+    from fastapi.templating import Jinja2Templates
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +71,6 @@ class RevalidatedStaticFiles(StaticFiles):
 
 router = APIRouter(include_in_schema=False)
 router.mount("/static", RevalidatedStaticFiles(directory=STATIC_DIR), name="static")
-templates = Jinja2Templates(directory=WEB_DIR / "templates")
 
 
 def _static_version() -> str:
@@ -84,7 +86,16 @@ def static_url(path: str) -> str:
     return f"/static/{path}?v={_VERSION}"
 
 
-templates.env.globals.update(t=t, static=static_url)
+@cache
+def templates() -> Jinja2Templates:
+    """The pages' Jinja environment, built on the first page request."""
+    # imported here: the JSON API (kiosks, boards' data, health checks) never needs
+    # Jinja2, so a server start does not pay for it
+    from fastapi.templating import Jinja2Templates
+
+    environment = Jinja2Templates(directory=WEB_DIR / "templates")
+    environment.env.globals.update(t=t, static=static_url)
+    return environment
 
 
 def _language(request: Request, lang: str | None) -> str:
@@ -99,7 +110,7 @@ def _i18n_json(lang: str) -> str:
 
 
 def _page(request: Request, name: str, lang: str, **context: Any) -> HTMLResponse:
-    response = templates.TemplateResponse(
+    response = templates().TemplateResponse(
         request,
         name,
         {

@@ -36,7 +36,7 @@ def _i18n_json(lang: str) -> str:
 def _page(
     request: Request, name: str, lang: str, status: int = 200, **context: Any
 ) -> HTMLResponse:
-    response = templates.TemplateResponse(
+    response = templates().TemplateResponse(
         request,
         name,
         {

@@ -49,7 +49,7 @@ async def _render(
         name, status = "reports_denied.html", 401
     elif principal.role not in REPORT_ROLES:
         name, status = "reports_denied.html", 403
-    response = templates.TemplateResponse(
+    response = templates().TemplateResponse(
         request,
         name,
         {
