@@ -46,6 +46,12 @@ class Settings(BaseSettings):
     sse_poll_seconds: float = Field(
         default=1.0, gt=0, description="SQLite: how often a stream looks for new events."
     )
+    sse_held_seconds: float = Field(
+        default=0.05,
+        gt=0,
+        description="PostgreSQL: how soon a stream looks again while committed events "
+        "wait for an older transaction to end.",
+    )
     sqlite_synchronous: str = "FULL"
     # mail (issue 11): SMTP for the durable outbox; empty host = mail off
     smtp_host: str = ""

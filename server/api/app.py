@@ -75,7 +75,7 @@ def create_app(settings: Settings, *, db: Database | None = None) -> FastAPI:
     app.state.db = database
     app.state.notifier = notifier
     app.state.principal_cache = PrincipalCache()
-    app.state.event_reader = SharedEventReader(database)
+    app.state.event_reader = SharedEventReader(database, notifier)
     app.state.login_throttle = LoginThrottle(
         max_failures=settings.login_max_failures, window_seconds=settings.login_window_seconds
     )

@@ -180,5 +180,15 @@ events = sa.Table(
     sa.Column("type", sa.String(32), nullable=False),
     sa.Column("payload", sa.JSON, nullable=False),
     sa.Column("created_at", Timestamp, nullable=False),
+    # PostgreSQL: the writing transaction's id (store/events.py); NULL on SQLite.
+    sa.Column("tx", sa.BigInteger, nullable=True),
     sa.Index("ix_events_unit_id", "unit_id", "id"),
+    sa.Index(
+        "ix_events_unit_tx",
+        "unit_id",
+        "tx",
+        "id",
+        postgresql_where=sa.text("tx IS NOT NULL"),
+        sqlite_where=sa.text("tx IS NOT NULL"),
+    ),
 )

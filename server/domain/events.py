@@ -8,7 +8,8 @@ so neither side keeps its own copy.
 
 from __future__ import annotations
 
-from typing import Final
+import re
+from typing import Final, NamedTuple
 
 TICKET_ISSUED: Final = "ticket.issued"
 TICKET_CALLED: Final = "ticket.called"
@@ -41,3 +42,38 @@ ALL: Final[tuple[str, ...]] = (
     UNIT_UPDATED,
     SERVICES_UPDATED,
 )
+
+
+class Cursor(NamedTuple):
+    """Where a stream stands in its unit's event log; sent to clients as the SSE ``id``.
+
+    SQLite: ``tx`` is None and events follow ``id`` (its one write lock commits in
+    id order). PostgreSQL: events follow ``(tx, id)``, ``tx`` being the writing
+    transaction's id (see ``server/store/events.py`` for why that order is safe).
+    """
+
+    tx: int | None
+    id: int
+
+    def token(self) -> str:
+        """The opaque SSE id: ``"<id>"`` on SQLite, ``"<tx>-<id>"`` on PostgreSQL."""
+        return str(self.id) if self.tx is None else f"{self.tx}-{self.id}"
+
+
+# Plain ASCII digits, at most 18 of them, so every value fits a signed 64-bit column.
+_TOKEN = re.compile(r"(?:([0-9]{1,18})-)?([0-9]{1,18})")
+
+
+def parse_cursor(raw: str | None) -> Cursor | None:
+    """The one reader of a client's ``Last-Event-ID``: ``"<id>"`` or ``"<tx>-<id>"``.
+
+    Anything else (empty, signs, other digits, too long) gives None: the stream
+    then starts fresh instead of failing.
+    """
+    if raw is None:
+        return None
+    match = _TOKEN.fullmatch(raw.strip())
+    if match is None:
+        return None
+    tx, event_id = match.groups()
+    return Cursor(None if tx is None else int(tx), int(event_id))
