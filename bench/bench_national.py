@@ -33,7 +33,7 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.bench_server import LockSampler, cpu_seconds, percentile, rss_mb, start_server
-from server.bootstrap import init_unit
+from server.bootstrap import init_unit, load_seed
 from server.config import normalise_database_url
 from server.db.database import Database, create_db_engine
 from server.db.migrate import upgrade
@@ -74,12 +74,10 @@ def setup_units(url: str, count: int) -> list[dict[str, object]]:
     db = Database(engine)
     made = []
     for k in range(count):
+        office = load_seed()  # the demo office, under this unit's own code and name
+        office["unit"] = {**office["unit"], "code": f"N{k:03d}", "name": f"Unit {k}"}
         unit_id = init_unit(
-            db,
-            code=f"N{k:03d}",
-            name=f"Unit {k}",
-            admin_username=f"adm_{k}",
-            admin_password=PASSWORD,
+            db, admin_username=f"adm_{k}", admin_password=PASSWORD, office=office
         ).unit_id
         with db.write() as conn:
             kiosk = accounts.add_device(conn, unit_id=unit_id, kind="kiosk", name="Kiosk")[1]

@@ -476,8 +476,6 @@ def recompute_due_dates(
         )
         moved.append({"case_id": case["id"], **change})
     _recompute_first_response(conn, unit_id=unit_id, cal=cal)
-    # Events last, after every row lock this transaction takes (store/events.py:
-    # emitting takes the unit's event lock, which must never wait behind a row).
     for change in moved:
         _emit(
             conn,

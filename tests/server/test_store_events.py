@@ -6,7 +6,10 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import sqlalchemy as sa
+
 from server.db.database import Database
+from server.db.schema import events as events_table
 from server.domain.events import Cursor
 from server.store import accounts, counters, devices, events
 from tests.server.conftest import Unit
@@ -79,3 +82,43 @@ def test_counter_changes_carry_their_event(db: Database, unit: Unit) -> None:
     assert changes[1]["payload"]["paused"] is True
     assert changes[1]["payload"]["service_ids"] == sorted(unit.service_ids[:2])
     assert changes[0]["payload"]["counter"]["id"] == counter_id
+
+
+def test_rows_written_before_migration_0012_sort_first(db: Database, unit: Unit) -> None:
+    """Migration 0012 leaves existing rows ``tx = 0`` on PostgreSQL (they then sort in
+    id order ahead of every new event, as the old per-unit lock committed them) and
+    NULL on SQLite; an event written afterwards records its real transaction there."""
+    from alembic import command
+
+    from server.db.migrate import alembic_config, upgrade
+
+    config = alembic_config()
+    with db.engine.connect() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0010")
+        conn.commit()
+    with db.engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO events (unit_id, type, payload, created_at) "
+                "VALUES (:unit_id, 'ticket.called', '{\"n\": \"old\"}', CURRENT_TIMESTAMP)"
+            ),
+            {"unit_id": unit.id},
+        )
+    upgrade(db.engine)
+    with db.write() as conn:
+        events.emit(conn, unit_id=unit.id, type="ticket.called", payload={"n": "new"})
+    with db.read() as conn:
+        rows = conn.execute(
+            sa.select(events_table.c.payload, events_table.c.tx)
+            .where(events_table.c.unit_id == unit.id)
+            .order_by(events_table.c.id)
+        ).all()
+    tx = {row.payload.get("n"): row.tx for row in rows}
+    if db.is_postgres:
+        assert tx["old"] == 0 and tx["new"] > 0
+        assert all(row.tx is not None for row in rows)  # the index covers every row
+        names = [r["payload"].get("n") for r in _events(db, unit.id, Cursor(0, 0))]
+        assert names[-2:] == ["old", "new"]
+    else:
+        assert set(tx.values()) == {None}
