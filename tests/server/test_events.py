@@ -141,8 +141,11 @@ def test_an_unreadable_last_event_id_starts_the_stream_from_now(
         queues = [next(s) for s in streams]  # each asserted a 200 text/event-stream
         _emit(db, unit, "new")
         assert [_names(q, 1) for q in queues] == [["new"]] * len(queues)
-        for s in streams:
-            s.close()
+        closing = [threading.Thread(target=s.close) for s in streams]  # each waits for a ping
+        for t in closing:
+            t.start()
+        for t in closing:
+            t.join(10)
 
 
 def test_an_old_integer_last_event_id_resumes_after_that_event(
