@@ -129,7 +129,9 @@ def cmd_purge(args: argparse.Namespace) -> int:
     print(
         f"{verb}: {result.photos_deleted} ID photos (older than {config.retention_photo_days} "
         f"days), {result.visitors_erased} visitor identities (no visit for "
-        f"{config.retention_guestbook_days} days), {result.audit_rows_deleted} audit rows."
+        f"{config.retention_guestbook_days} days), {result.ticket_notes_cleared} staff notes "
+        f"on tickets (older than {config.retention_guestbook_days} days), "
+        f"{result.audit_rows_deleted} audit rows."
     )
     print(
         f"{verb}: contact/form of {result.cases_cleared} cases, "

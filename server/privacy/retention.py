@@ -6,7 +6,8 @@ deleted; their visits stay with service, date and categories, so reports keep
 their counts, and the contact data of cases opened from their tickets goes
 too), clears the contact, form, complaint text, step notes and attachments of
 cases closed more than ``retention_case_days`` ago and the recipient and bodies of mails
-older than ``retention_mail_days`` (:mod:`server.privacy.case_data`), and
+older than ``retention_mail_days`` (:mod:`server.privacy.case_data`), clears
+staff notes on tickets issued more than ``retention_guestbook_days`` ago, and
 drops audit rows older than ``retention_audit_days``. It
 works in small batches, each its own short write transaction, so a running
 server is never blocked for long. ``loket purge`` runs it by hand;
@@ -26,7 +27,7 @@ from sqlalchemy.engine import Connection
 from server.config import Settings, get_settings
 from server.db.database import Database
 from server.privacy import case_data
-from server.store import audit, erasure
+from server.store import audit, erasure, tickets
 from server.store import visitors as store
 from server.store.common import Actor, utcnow
 
@@ -44,6 +45,7 @@ class PurgeResult:
     attachments_deleted: int = 0
     mails_cleared: int = 0
     step_notes_cleared: int = 0
+    ticket_notes_cleared: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -78,6 +80,7 @@ def expired_counts(db: Database, *, settings: Settings, now: datetime) -> PurgeR
             held.attachments,
             mails,
             held.steps,
+            tickets.count_notes_before(conn, cutoff=cut.guestbook),
         )
 
 
@@ -133,15 +136,26 @@ def purge(
     )
     held = case_data.purge_cases(db, settings=settings, now=moment, batch=batch)
     mails = case_data.purge_mail(db, settings=settings, now=moment, batch=batch)
+    notes = _delete_in_batches(
+        db, lambda conn: tickets.clear_notes_before(conn, cutoff=cut.guestbook, batch=batch)
+    )
     audits = _delete_in_batches(
         db, lambda conn: audit.delete_before(conn, cutoff=cut.audit, batch=batch)
     )
     result = PurgeResult(
-        photos, erased, audits, held.cases, held.complaints, held.attachments, mails, held.steps
+        photos,
+        erased,
+        audits,
+        held.cases,
+        held.complaints,
+        held.attachments,
+        mails,
+        held.steps,
+        notes,
     )
-    if photos or erased or held.cases or mails:
+    if photos or erased or held.cases or mails or notes:
         erasure.reclaim_erased(db)
-    if photos or erased or audits or held.cases or mails:
+    if photos or erased or audits or held.cases or mails or notes:
         with db.write() as conn:
             audit.record(
                 conn,

@@ -126,19 +126,25 @@ def erase_cases(conn: Connection, *, case_ids: list[int]) -> list[tuple[int, int
     return files
 
 
-def erase_mails(conn: Connection, *, case_ids: list[int], ticket_ids: list[int]) -> int:
-    """Clear recipient and bodies of every mail about these cases or tickets.
-
-    A mail not yet sent can no longer be delivered: it is marked ``failed``.
-    """
+def _mails_about(case_ids: list[int], ticket_ids: list[int]) -> sa.ColumnElement[bool] | None:
+    """The condition "a mail about one of these cases or tickets" (None: no ids given)."""
     about = []
     if case_ids:
         about.append(mail_outbox.c.case_id.in_(case_ids))
     if ticket_ids:
         about.append(mail_outbox.c.ticket_id.in_(ticket_ids))
-    if not about:
+    return sa.or_(*about) if about else None
+
+
+def erase_mails(conn: Connection, *, case_ids: list[int], ticket_ids: list[int]) -> int:
+    """Clear recipient and bodies of every mail about these cases or tickets.
+
+    A mail not yet sent can no longer be delivered: it is marked ``failed``.
+    """
+    about = _mails_about(case_ids, ticket_ids)
+    if about is None:
         return 0
-    where = sa.and_(sa.or_(*about), _mail_holds_data())
+    where = sa.and_(about, _mail_holds_data())
     conn.execute(
         sa.update(mail_outbox)
         .where(where, mail_outbox.c.status.in_(("queued", "sending")))
@@ -324,14 +330,10 @@ def mails_about(
     conn: Connection, *, case_ids: list[int], ticket_ids: list[int]
 ) -> list[RowMapping]:
     """Every mail about these cases or tickets, oldest first (what :func:`erase_mails` clears)."""
-    about = []
-    if case_ids:
-        about.append(mail_outbox.c.case_id.in_(case_ids))
-    if ticket_ids:
-        about.append(mail_outbox.c.ticket_id.in_(ticket_ids))
-    if not about:
+    about = _mails_about(case_ids, ticket_ids)
+    if about is None:
         return []
-    query = sa.select(mail_outbox).where(sa.or_(*about)).order_by(mail_outbox.c.id)
+    query = sa.select(mail_outbox).where(about).order_by(mail_outbox.c.id)
     return list(conn.execute(query).mappings())
 
 

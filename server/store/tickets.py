@@ -603,3 +603,70 @@ def _emit(conn: Connection, ticket: RowMapping, type: str, *, counter: RowMappin
         "at": utcnow().isoformat(),
     }
     events.emit(conn, unit_id=ticket["unit_id"], type=type, payload=payload)
+
+
+# --- personal data in staff notes ------------------------------------------------------
+# A staff note on a ticket or one of its state changes ("visitor came back with the
+# letter", a transfer reason) is free text that may name the visitor: retention clears
+# notes older than the guestbook's period, erasure clears those of the visitor's tickets.
+
+
+def clear_notes_before(conn: Connection, *, cutoff: datetime, batch: int) -> int:
+    """Clear up to ``batch`` notes of tickets issued before ``cutoff`` (and of their
+    state changes); how many rows changed."""
+    old = (
+        sa.select(tickets.c.id)
+        .where(tickets.c.issued_at < cutoff)
+        .where(
+            sa.or_(
+                tickets.c.note.is_not(None),
+                tickets.c.id.in_(
+                    sa.select(ticket_transitions.c.ticket_id).where(
+                        ticket_transitions.c.note.is_not(None)
+                    )
+                ),
+            )
+        )
+        .limit(batch)
+    )
+    ids = list(conn.execute(old).scalars())
+    return _clear_notes(conn, ids) if ids else 0
+
+
+def count_notes_before(conn: Connection, *, cutoff: datetime) -> int:
+    """Notes :func:`clear_notes_before` would clear (tickets and state changes)."""
+    on_tickets = sa.select(sa.func.count()).where(
+        tickets.c.issued_at < cutoff, tickets.c.note.is_not(None)
+    )
+    on_changes = (
+        sa.select(sa.func.count())
+        .select_from(
+            ticket_transitions.join(tickets, tickets.c.id == ticket_transitions.c.ticket_id)
+        )
+        .where(tickets.c.issued_at < cutoff, ticket_transitions.c.note.is_not(None))
+    )
+    return int(conn.execute(on_tickets).scalar_one()) + int(conn.execute(on_changes).scalar_one())
+
+
+def clear_notes_of_visits(conn: Connection, *, visit_ids: sa.Select[Any]) -> int:
+    """Clear the notes of the tickets issued for ``visit_ids`` (a subquery)."""
+    ids = list(
+        conn.execute(sa.select(tickets.c.id).where(tickets.c.visit_id.in_(visit_ids))).scalars()
+    )
+    return _clear_notes(conn, ids) if ids else 0
+
+
+def _clear_notes(conn: Connection, ticket_ids: list[int]) -> int:
+    on_tickets = conn.execute(
+        sa.update(tickets)
+        .where(tickets.c.id.in_(ticket_ids), tickets.c.note.is_not(None))
+        .values(note=None)
+    ).rowcount
+    on_changes = conn.execute(
+        sa.update(ticket_transitions)
+        .where(
+            ticket_transitions.c.ticket_id.in_(ticket_ids), ticket_transitions.c.note.is_not(None)
+        )
+        .values(note=None)
+    ).rowcount
+    return int(on_tickets or 0) + int(on_changes or 0)

@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection, RowMapping
 from server.db.privacy_schema import id_photos, visitors, visits
 from server.db.schema import tickets, units
 from server.errors import NotFound
+from server.store import tickets as ticket_store
 from server.store.common import first_row, get_in_unit, inserted_id
 
 # --- visitors --------------------------------------------------------------------------
@@ -126,8 +127,12 @@ def visit_count(conn: Connection, *, visitor_id: int) -> int:
 
 
 def erase_visitor(conn: Connection, *, visitor_id: int, now: datetime) -> None:
-    """Delete a visitor's identity and photos; their visits stay, anonymised."""
+    """Delete a visitor's identity, photos and the staff notes on their tickets; their
+    visits stay, anonymised."""
     conn.execute(sa.delete(id_photos).where(id_photos.c.visitor_id == visitor_id))
+    ticket_store.clear_notes_of_visits(
+        conn, visit_ids=sa.select(visits.c.id).where(visits.c.visitor_id == visitor_id)
+    )
     conn.execute(
         sa.update(visits)
         .where(visits.c.visitor_id == visitor_id)

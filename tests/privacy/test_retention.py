@@ -100,3 +100,81 @@ def test_retention_job_purges_inside_the_server(db: Database, unit: Unit, tmp_pa
 
     asyncio.run(run())
     assert _count(db, id_photos) == 0
+
+
+def _serve_with_note(db: Database, unit: Unit, ticket_id: int, note: str) -> None:
+    from server.domain.queue import Action
+    from server.store import tickets as ticket_store
+    from server.store.common import Actor
+
+    with db.write() as conn:
+        ticket_store.transfer(
+            conn,
+            unit_id=unit.id,
+            ticket_id=ticket_id,
+            actor=Actor(),
+            counter_id=unit.counter_ids[0],
+            note=f"dipindah: {note}",
+        )
+        called = ticket_store.call_next(
+            conn, unit_id=unit.id, counter_id=unit.counter_ids[0], actor=Actor()
+        )
+        assert called is not None and called["id"] == ticket_id
+        for action, text in ((Action.START, None), (Action.FINISH, note)):
+            ticket_store.apply_action(
+                conn, unit_id=unit.id, ticket_id=ticket_id, action=action, actor=Actor(), note=text
+            )
+
+
+def _notes(db: Database, ticket_id: int) -> list[str]:
+    from server.db.schema import ticket_transitions, tickets
+
+    with db.read() as conn:
+        on_ticket = conn.execute(
+            sa.select(tickets.c.note).where(tickets.c.id == ticket_id)
+        ).scalar_one()
+        on_changes = conn.execute(
+            sa.select(ticket_transitions.c.note).where(ticket_transitions.c.ticket_id == ticket_id)
+        ).scalars()
+        return [n for n in [on_ticket, *on_changes] if n is not None]
+
+
+def test_staff_notes_on_tickets_expire_with_the_guestbook_and_go_with_erasure(
+    db: Database, unit: Unit, tmp_path: Path
+) -> None:
+    """A staff note may name the visitor: retention clears notes on tickets older than
+    the guestbook period, erasing a visitor clears those on their tickets; the tickets
+    themselves (service, times, status) stay for the reports."""
+    from server.store import tickets as ticket_store
+    from server.store import visitors as visitor_store
+    from server.store.common import Actor
+
+    ring = key_file_for(tmp_path / "keys.json").ring()
+    with db.write() as conn:  # a ticket without a guestbook entry: only retention clears it
+        old_id = ticket_store.issue_ticket(
+            conn, unit_id=unit.id, service_id=unit.service_ids[0], actor=Actor(), now=T0
+        )[0]["id"]
+    later = direct_registration(db, ring, unit, serial=12, now=T0 + timedelta(days=400))
+    _serve_with_note(db, unit, old_id, "Bu Sari kembali membawa surat")
+    _serve_with_note(db, unit, later.ticket["id"], "Pak Budi minta data PDRB")
+    # the finish note is on the ticket and on its change; the transfer note on its change
+    assert len(_notes(db, old_id)) == 3 and len(_notes(db, later.ticket["id"])) == 3
+
+    at = T0 + timedelta(days=731)
+    assert expired_counts(db, settings=RULES, now=at).ticket_notes_cleared == 3
+    result = purge(db, settings=RULES, now=at)
+    assert result.ticket_notes_cleared == 3
+    assert _notes(db, old_id) == []
+    assert len(_notes(db, later.ticket["id"])) == 3  # not yet expired
+    assert purge(db, settings=RULES, now=at).ticket_notes_cleared == 0  # idempotent
+
+    with db.write() as conn:
+        visitor_store.erase_visitor(conn, visitor_id=later.visitor_id, now=at)
+    assert _notes(db, later.ticket["id"]) == []
+    with db.read() as conn:
+        from server.db.schema import tickets
+
+        statuses = conn.execute(
+            sa.select(tickets.c.status).where(tickets.c.id.in_([old_id, later.ticket["id"]]))
+        ).scalars()
+        assert sorted(statuses) == ["done", "done"]
