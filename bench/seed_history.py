@@ -20,7 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from server.bootstrap import init_unit
+from server.bootstrap import init_unit, load_seed
 from server.db.database import Database, create_db_engine
 from server.db.schema import services as services_table
 from server.domain.queue import format_number
@@ -48,11 +48,9 @@ CHUNK = 50_000
 def _units_and_services(db: Database, units: int) -> list[tuple[int, list[tuple[int, str]]]]:
     ids = [init_unit(db).unit_id]
     for k in range(1, units):
-        ids.append(
-            init_unit(
-                db, code=f"H{k:03d}", name=f"History unit {k}", admin_username=f"hist_admin_{k}"
-            ).unit_id
-        )
+        office = load_seed()  # the demo office, under this unit's own code and name
+        office["unit"] = {**office["unit"], "code": f"H{k:03d}", "name": f"History unit {k}"}
+        ids.append(init_unit(db, admin_username=f"hist_admin_{k}", office=office).unit_id)
     with db.read() as conn:
         rows = conn.execute(
             sa.select(services_table.c.unit_id, services_table.c.id, services_table.c.prefix)
