@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy.engine import Connection, RowMapping
 
 from server.config import Settings
+from server.domain import admin as admin_rules
 from server.domain.cases import requires_email
 from server.domain.queue import RecallRule, Status, allowed_actions
 from server.i18n import normalise_language
@@ -94,8 +95,12 @@ def tracking_view(
         if row["counter_id"] is not None
         else None
     )
+    office = units.unit_settings(units.get_unit(conn, unit_id=row["unit_id"]))
+    hours = office["opening_hours"]
     return {
         "number": row["number"],
+        # the office's days in week order, each with its hours (a day not listed is closed)
+        "opening_hours": {day: hours[day] for day in admin_rules.DAYS if hours.get(day)},
         "service": service["name_en" if normalise_language(lang) == "en" else "name_id"],
         "status": row["status"],
         "counter_name": counter["name"] if counter is not None else None,

@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 
 from fastapi.testclient import TestClient
 
-from tests.server.conftest import Unit
+from tests.server.conftest import Unit, login
 
 
 class ById(HTMLParser):
@@ -67,3 +67,25 @@ def test_unknown_tracking_code_is_a_friendly_404(client: TestClient) -> None:
     response = client.get("/t/nothing-here")
     assert response.status_code == 404
     assert parse(response.text)["track-unknown"].startswith("Nomor antrean tidak ditemukan")
+
+
+def test_tracking_page_and_api_show_the_offices_opening_hours(
+    client: TestClient, unit: Unit, kiosk: dict[str, str]
+) -> None:
+    """The hours an admin sets reach the visitor: the tracking page lists the open days
+    in week order with their hours (a day left empty is closed), in either language."""
+    ticket = client.post(
+        "/api/v1/tickets", json={"service_id": unit.service_ids[0]}, headers=kiosk
+    ).json()
+    before = parse(client.get(f"/t/{ticket['tracking_token']}").text)
+    assert "track-hours" not in before  # nothing set: no empty block
+    hours = {"fri": "08:00-16:00", "mon": "08:00-15:30", "sat": ""}
+    admin = login(client)
+    changed = client.put("/api/v1/admin/office", json={"opening_hours": hours}, headers=admin)
+    assert changed.status_code == 200, changed.text
+    page = parse(client.get(f"/t/{ticket['tracking_token']}").text)
+    assert page["track-hours"] == "Senin 08:00-15:30 Jumat 08:00-16:00"
+    english = parse(client.get(f"/t/{ticket['tracking_token']}?lang=en").text)
+    assert english["track-hours"] == "Monday 08:00-15:30 Friday 08:00-16:00"
+    api = client.get(f"/api/v1/track/{ticket['tracking_token']}").json()
+    assert list(api["opening_hours"].items()) == [("mon", "08:00-15:30"), ("fri", "08:00-16:00")]

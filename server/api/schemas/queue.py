@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from server.api.schemas.common import LocalText
 from server.api.schemas.tickets import TicketOut
@@ -49,6 +49,11 @@ class TrackOut(BaseModel):
     people_ahead: int
     estimated_wait_minutes: int
     issued_at: datetime
+    opening_hours: dict[str, str] = Field(
+        default_factory=dict,
+        description="The office's opening hours by day (mon..sun, HH:MM-HH:MM); a day "
+        "not listed is closed.",
+    )
 
 
 class NoShowOut(BaseModel):
