@@ -36,6 +36,7 @@ from server.api.schemas.guestbook import (
     LookupOut,
     RegistrationOut,
     RevealOut,
+    ReviewCountOut,
     VisitorOut,
     VisitOut,
 )
@@ -66,6 +67,7 @@ from server.privacy.schemas import (
     SearchIn,
 )
 from server.store import audit, erasure, tickets, units
+from server.store import visitors as visitor_store
 from server.store.common import as_aware, utcnow
 
 router = APIRouter(tags=["guestbook"])
@@ -322,7 +324,18 @@ def search_visitors(
             )
             for r in rows
         ]
+        if body.needs_review:
+            out = visitors.with_review_targets(conn, ring, unit_id=principal.unit_id, rows=out)
     return out
+
+
+# before /visitors/{visitor_id}: FastAPI matches in order, and that one wants a number
+@router.get("/visitors/review-count", response_model=ReviewCountOut)
+def review_count(principal: StaffUser, db: DbDep) -> dict[str, int]:
+    """How many records await review (a number, no personal data: not audited)."""
+    with db.read() as conn:
+        count = visitor_store.count_awaiting_review(conn, unit_id=principal.unit_id)
+    return {"count": count}
 
 
 @router.get("/visitors/{visitor_id}", dependencies=PERSONAL, response_model=VisitorOut)

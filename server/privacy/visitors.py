@@ -9,6 +9,7 @@ so rotation can find it.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from datetime import datetime
 from typing import Any
@@ -164,6 +165,30 @@ def visitor_out(
     if visit_count is not None:
         out["visit_count"] = visit_count
     return out
+
+
+def with_review_targets(
+    conn: Connection, ring: KeyRing, *, unit_id: int, rows: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Add to each record awaiting review the record on file it collides with, masked.
+
+    Staff compare the two masked records to choose how to settle the flag; a
+    record on file that cannot be decrypted (the reason it was flagged) is named
+    by its id only.
+    """
+    for out in rows:
+        target_id = out.get("review_of")
+        target = (
+            store.visitor_in_unit(conn, unit_id=unit_id, visitor_id=target_id)
+            if target_id is not None
+            else None
+        )
+        out["review_of_masked"] = None
+        # a record on file that cannot be decrypted is named by its id only
+        with contextlib.suppress(UnreadableData):
+            if target is not None:
+                out["review_of_masked"] = masked_identity(decrypt_identity(ring, target))
+    return rows
 
 
 def prefill_of(row: RowMapping) -> dict[str, str | None]:

@@ -107,6 +107,16 @@ def awaiting_review(conn: Connection, *, unit_id: int, limit: int) -> list[RowMa
     return list(conn.execute(query).mappings())
 
 
+def count_awaiting_review(conn: Connection, *, unit_id: int) -> int:
+    """How many of the unit's visitors are flagged ``needs_review``."""
+    query = (
+        sa.select(sa.func.count())
+        .select_from(visitors)
+        .where(visitors.c.unit_id == unit_id, visitors.c.needs_review.is_(True))
+    )
+    return int(conn.execute(query).scalar_one())
+
+
 def of_unit(conn: Connection, *, unit_id: int) -> list[RowMapping]:
     query = sa.select(visitors).where(visitors.c.unit_id == unit_id).order_by(visitors.c.id)
     return list(conn.execute(query).mappings())

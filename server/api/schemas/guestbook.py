@@ -76,6 +76,14 @@ class VisitorOut(Open):
     visit_count: int | None = None
     needs_review: bool = False
     review_of: int | None = None
+    # only in the list of records awaiting review: the record on file, masked
+    review_of_masked: dict[str, str | None] | None = None
+
+
+class ReviewCountOut(BaseModel):
+    """How many visitor records await review (no personal data)."""
+
+    count: int
 
 
 class VisitVisitorOut(Open):

@@ -117,6 +117,7 @@ class Console {
     $("session-bar").hidden = false;
     $("user-name").textContent = this.user.username;
     const supervisor = ["admin", "supervisor"].includes(this.user.role);
+    this.supervisor = supervisor;
     for (const node of document.querySelectorAll("[data-role=supervisor]")) node.hidden = !supervisor;
     const [unit, services, counters] = await Promise.all([
       this.api.get("/unit"), this.api.get("/services"), this.api.get("/counters"),
@@ -134,6 +135,7 @@ class Console {
     this.events.start();
     await this.refresh();
     if (supervisor) this.devices.init();
+    if (supervisor) this.privacy.refreshCount();
     if (supervisor) await this.openLinkedVisit();
   }
 
@@ -231,6 +233,7 @@ class Console {
 
   onEvent(type, data) {
     if (type === "device.alert") return this.addAlert(data);
+    if (type === "ticket.issued" && this.supervisor) this.privacy.scheduleCount();
     if (type === "services.updated" || type === "unit.updated") this.reloadOffice();
     this.scheduleRefresh();
   }
@@ -491,7 +494,7 @@ class Console {
     for (const panel of document.querySelectorAll(".tab-panel")) panel.hidden = panel.id !== `tab-${name}`;
     if (name === "devices") this.devices.load();
     if (name === "register") this.register.show();
-    if (name === "privacy") this.privacy.init();
+    if (name === "privacy") { this.privacy.init(); this.privacy.loadReview(); }
     if (name === "quick") this.quick.show();
   }
 

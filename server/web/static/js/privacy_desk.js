@@ -2,8 +2,16 @@
 // open a visit by its id, from a "contact me" rating), see the masked record,
 // reveal a field with a reason, export (JSON, PDF), correct and erase. Every
 // step is audited by the server (/api/v1/visitors, /api/v1/visits).
+//
+// "Perlu ditinjau": the records a kiosk registration flagged `needs_review`
+// (a known ID number with other contact values, not confirmed), listed masked
+// with the record on file each collides with, as the server says
+// (`POST /visitors/search {"needs_review": true}`, `review_of`, `review_of_masked`);
+// the tab's badge is `GET /visitors/review-count`. Each is settled through the
+// audited API with a reason: correct the record on file, erase the duplicate,
+// or keep it as a visitor of its own (`POST /visitors/{id}/reviewed`).
 
-import { el } from "./format.js";
+import { el, formatDate } from "./format.js";
 import { lang, t } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
@@ -22,6 +30,10 @@ export class PrivacyDesk {
     $("desk-search-form").addEventListener("submit", (e) => { e.preventDefault(); this.search(); });
     $("desk-correct-form").addEventListener("submit", (e) => { e.preventDefault(); this.correct(); });
     $("desk-erase").addEventListener("click", () => this.erase());
+    $("review-list").addEventListener("click", (e) => {
+      const btn = e.target.closest("button[data-review]");
+      if (btn) this.settle(btn.dataset.review, Number(btn.closest("tr").dataset.visitor));
+    });
     for (const id of ["desk-export-json", "desk-export-pdf"]) {
       $(id).addEventListener("click", (e) => this.exportLink(e, id));
     }
@@ -36,10 +48,93 @@ export class PrivacyDesk {
 
   clear() { $("desk-error").hidden = true; $("desk-message").hidden = true; }
 
-  reason() {
-    const reason = $("desk-reason").value.trim();
-    if (reason.length < 3) { this.show("desk-error", t("desk_reason_needed")); $("desk-reason").focus(); return null; }
+  reason(input = "desk-reason", error = "desk-error") {
+    const reason = $(input).value.trim();
+    if (reason.length < 3) { this.show(error, t("desk_reason_needed")); $(input).focus(); return null; }
     return reason;
+  }
+
+  // ---- records awaiting review ---------------------------------------------
+
+  // The badge on the privacy tab and the list's heading: a number from the server.
+  // With `reload`, a changed number while the desk is open reloads the list too.
+  async refreshCount({ reload = false } = {}) {
+    let count;
+    try {
+      ({ count } = await this.app.api.get("/visitors/review-count"));
+    } catch { return; /* the badge keeps its last number; the desk shows errors when opened */ }
+    const changed = count !== this.count;
+    this.count = count;
+    $("privacy-badge").textContent = String(count);
+    $("privacy-badge").hidden = count === 0;
+    $("review-count").textContent = String(count);
+    if (reload && changed && !$("tab-privacy").hidden) await this.loadReview();
+  }
+
+  // A kiosk registration may have flagged a record: count again, at most once a second.
+  scheduleCount() {
+    clearTimeout(this.countTimer);
+    this.countTimer = setTimeout(() => this.refreshCount({ reload: true }), 1000);
+  }
+
+  async loadReview() {
+    $("review-error").hidden = true;
+    let flagged;
+    try {
+      flagged = await this.app.api.post("/visitors/search", { needs_review: true });
+    } catch (err) {
+      return this.show("review-error", this.errorText(err));
+    }
+    this.flagged = new Map(flagged.map((v) => [v.id, v]));
+    const locale = lang() === "en" ? "en-GB" : "id-ID";
+    const zone = this.app.unit ? this.app.unit.timezone : undefined;
+    const action = (name, cls = "btn") => el("button", { type: "button", class: cls, dataset: { review: name } }, t(`review_${name}`));
+    $("review-list").replaceChildren(...flagged.map((v) => el("tr", { dataset: { visitor: v.id, reviewOf: v.review_of ?? "" } },
+      el("td", {}, v.masked.name || "—"), el("td", {}, v.masked.id_number || "—"),
+      el("td", {}, v.masked.email || "—"), el("td", {}, v.masked.phone || "—"),
+      el("td", {}, v.last_visit_at ? formatDate(new Date(v.last_visit_at), zone, locale) : "—"),
+      el("td", { class: "on-file" }, v.review_of
+        ? `#${v.review_of} · ${(v.review_of_masked && v.review_of_masked.name) || "—"}` : "—"),
+      el("td", { class: "review-actions" }, action("open"), v.review_of ? action("correct") : null,
+        action("keep"), action("erase", "btn btn-danger")))));
+    if (!flagged.length) $("review-list").replaceChildren(el("tr", {}, el("td", { class: "muted", colspan: 7 }, t("review_none"))));
+    await this.refreshCount();
+  }
+
+  async settle(how, id) {
+    $("review-error").hidden = true;
+    $("review-message").hidden = true;
+    const v = this.flagged && this.flagged.get(id);
+    if (!v) return;
+    if (how === "open") return this.open(id);
+    if (how === "correct") return this.correctOnFile(v);
+    const reason = this.reason("review-reason", "review-error");
+    if (!reason) return;
+    try {
+      if (how === "keep") {
+        await this.app.api.post(`/visitors/${id}/reviewed`, { reason });
+        this.show("review-message", t("review_kept", { id }));
+      } else if (how === "erase") {
+        if (!window.confirm(t("review_erase_confirm"))) return;
+        await this.app.api.request("DELETE", `/visitors/${id}?reason=${encodeURIComponent(reason)}`);
+        if (this.visitor && this.visitor.id === id) $("desk-record").hidden = true;
+        this.show("review-message", t("review_erased", { id }));
+      }
+    } catch (err) {
+      this.show("review-error", this.errorText(err));
+    }
+    await this.loadReview();
+  }
+
+  // The record on file opens in the desk's correction card (every correction needs
+  // its reason); the flagged record stays listed until it is erased or kept.
+  async correctOnFile(v) {
+    if (!$("desk-reason").value.trim()) $("desk-reason").value = $("review-reason").value.trim();
+    await this.open(v.review_of);
+    if ($("desk-record").hidden) return;
+    this.show("desk-message", t("review_correct_hint", { id: v.review_of, flagged: v.id }));
+    $("desk-record").scrollIntoView({ block: "start" });
+    $("desk-correct-value").focus();
   }
 
   async search() {
@@ -126,6 +221,7 @@ export class PrivacyDesk {
       $("desk-correct-value").value = "";
       await this.open(this.visitor.id);
       this.show("desk-message", t("desk_corrected"));
+      await this.loadReview();
     } catch (err) {
       this.show("desk-error", this.errorText(err));
     }
@@ -140,6 +236,7 @@ export class PrivacyDesk {
       $("desk-record").hidden = true;
       $("desk-results").replaceChildren();
       this.show("desk-message", t("desk_erased"));
+      await this.loadReview();
     } catch (err) {
       this.show("desk-error", this.errorText(err));
     }
