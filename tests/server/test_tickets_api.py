@@ -250,6 +250,7 @@ def test_public_tracking_shows_no_token_or_personal_data(
         "people_ahead",
         "estimated_wait_minutes",
         "issued_at",
+        "opening_hours",  # the office's, not the visitor's
     }
     assert public.json()["service"] == "Rekomendasi Kegiatan Statistik"
     assert client.get("/api/v1/track/not-a-token").status_code == 404
