@@ -61,3 +61,30 @@ class WebServer(LiveServer):
             r = c.post(f"/counters/{counters[counter_number]}/call-next")
             r.raise_for_status()
             return None if r.status_code == 204 else dict(r.json())
+
+
+AGE_GROUP = "35_44"  # an SKD age group (the test NIK says born 1990), stored as sent
+
+
+def register_visitor(server: WebServer, **overrides: Any) -> dict[str, Any]:
+    """One kiosk registration through the API, as a kiosk sends it (not confirmed as a
+    returning visitor); ``overrides`` change fields of the test visitor."""
+    import uuid
+
+    from tests.privacy.conftest import visitor_payload
+
+    with server.client(server.kiosk_token) as c:
+        form = c.get("/guestbook/form").json()
+        service_id = c.get("/services").json()[1]["id"]
+        r = c.post(
+            "/registrations",
+            json={
+                "client_request_id": str(uuid.uuid4()),
+                "language": "id",
+                "consent": {"notice_version": form["notice"]["version"], "accepted": True},
+                "service_id": service_id,
+                "visitor": visitor_payload(age_group=AGE_GROUP, **overrides),
+            },
+        )
+        assert r.status_code == 201, r.text
+        return dict(r.json())

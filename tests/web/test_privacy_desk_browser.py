@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -13,27 +12,7 @@ from playwright.sync_api import expect
 from server.i18n import t
 from tests.privacy.conftest import EMAIL, NAME, NIK, PHONE, visitor_payload
 from tests.web.pages import new_context, open_console
-from tests.web.server_harness import STAFF_PASSWORD, WebServer
-
-AGE_GROUP = "35_44"  # an SKD age group (the NIK says born 1990), stored as sent
-
-
-def register_visitor(server: WebServer) -> dict[str, Any]:
-    with server.client(server.kiosk_token) as c:
-        form = c.get("/guestbook/form").json()
-        service_id = c.get("/services").json()[1]["id"]
-        r = c.post(
-            "/registrations",
-            json={
-                "client_request_id": str(uuid.uuid4()),
-                "language": "id",
-                "consent": {"notice_version": form["notice"]["version"], "accepted": True},
-                "service_id": service_id,
-                "visitor": visitor_payload(age_group=AGE_GROUP),
-            },
-        )
-        assert r.status_code in (200, 201), r.text
-        return dict(r.json())
+from tests.web.server_harness import AGE_GROUP, STAFF_PASSWORD, WebServer, register_visitor
 
 
 def test_privacy_desk_find_reveal_export_correct_erase(

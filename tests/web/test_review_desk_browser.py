@@ -8,37 +8,20 @@ with, and settle it through the audited API with a reason.
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import httpx
 from playwright.sync_api import expect
 
 from server.i18n import t
-from tests.privacy.conftest import EMAIL, NAME, NIK, PHONE, nik_for, visitor_payload
+from tests.privacy.conftest import EMAIL, NAME, NIK, PHONE, nik_for
 from tests.web.pages import new_context, open_console
-from tests.web.server_harness import WebServer
-
-AGE_GROUP = "35_44"
+from tests.web.server_harness import WebServer, register_visitor
 
 
 def register(server: WebServer, **overrides: Any) -> int:
-    """One kiosk registration through the API, as a kiosk sends it (not confirmed)."""
-    with server.client(server.kiosk_token) as c:
-        form = c.get("/guestbook/form").json()
-        service_id = c.get("/services").json()[1]["id"]
-        r = c.post(
-            "/registrations",
-            json={
-                "client_request_id": str(uuid.uuid4()),
-                "language": "id",
-                "consent": {"notice_version": form["notice"]["version"], "accepted": True},
-                "service_id": service_id,
-                "visitor": visitor_payload(age_group=AGE_GROUP, **overrides),
-            },
-        )
-        assert r.status_code == 201, r.text
-        return int(r.json()["visitor_id"])
+    """One kiosk registration (not confirmed); the visitor record it made."""
+    return int(register_visitor(server, **overrides)["visitor_id"])
 
 
 def audit_of(server: WebServer, visitor_id: int, action: str) -> list[dict[str, Any]]:
