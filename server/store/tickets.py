@@ -59,14 +59,7 @@ def _issue_context_query(priority: bool) -> sa.Select[Any]:
     """Everything issuing reads before it writes, in one statement: the service and its
     unit, a ticket already issued for this request id, the people ahead of the new
     ticket and the open counters (for the wait estimate)."""
-    earlier_request = (
-        sa.select(tickets.c.id)
-        .where(
-            tickets.c.unit_id == sa.bindparam("unit_id"),
-            tickets.c.client_request_id == sa.bindparam("request_id"),
-        )
-        .scalar_subquery()
-    )
+    earlier_request = _BY_REQUEST.with_only_columns(tickets.c.id).scalar_subquery()
     return (
         sa.select(
             services.c.code,
@@ -167,17 +160,10 @@ def issue(
         return Issued(
             get_ticket(conn, unit_id=unit_id, ticket_id=context["earlier_ticket_id"]), False
         )
-    if context is None:
-        # a retry whose service has gone still gets its ticket
-        existing = client_request_id and find_by_request(
-            conn, unit_id=unit_id, client_request_id=client_request_id
-        )
-        if existing:
-            return Issued(existing, False)
+    if context is None:  # services are deactivated, never deleted: no earlier ticket either
         raise NotFound(f"Service {service_id} does not exist in this unit.", code="unknown_service")
-    service = context
-    if not service["active"]:
-        raise Conflict(f"Service {service['code']} is not open today.", code="service_inactive")
+    if not context["active"]:
+        raise Conflict(f"Service {context['code']} is not open today.", code="service_inactive")
     moment = now or utcnow()
     position = None
     if with_position:
@@ -191,7 +177,7 @@ def issue(
             open_counters=int(context["open_counters"]),
         )
         position = queue_reads.Position(ahead, wait)
-    day = local_day(moment, service["timezone"])
+    day = local_day(moment, context["timezone"])
     seq = int(conn.execute(_SEQ_UPSERT, {"service_id": service_id, "day": day}).scalar_one())
     values = {
         "unit_id": unit_id,
@@ -199,7 +185,7 @@ def issue(
         "issued_service_id": service_id,
         "day": day,
         "seq": seq,
-        "number": queue.format_number(service["prefix"], seq),
+        "number": queue.format_number(context["prefix"], seq),
         "status": Status.WAITING.value,
         "priority": flagged,
         "priority_reason": priority_reason,
@@ -305,7 +291,7 @@ def _call_context_query(lock: bool) -> sa.Select[Any]:
     query = (
         sa.select(
             counters,
-            units_table.c.settings.label("unit_settings"),
+            units_table.c.settings,  # the unit's (counters have none of their own)
             held.scalar_subquery().label("held_number"),
             held_status.scalar_subquery().label("held_status"),
             sa.select(sa.func.count())
@@ -349,7 +335,7 @@ def call_next(
         queue.ensure_counter_free(None if held is None else (held, Status(counter["held_status"])))
     except queue.CounterBusy as exc:
         raise Conflict(str(exc), code="counter_busy") from None
-    settings = units.unit_settings({"settings": counter["unit_settings"]})
+    settings = units.unit_settings(counter)
     rule = FairnessRule(max_priority_in_row=int(settings["max_priority_in_row"]))
     heads = {
         lane: _waiting_head(conn, unit_id=unit_id, counter_id=counter_id, priority=lane)
