@@ -196,6 +196,16 @@ def _serve(client: TestClient, unit: Unit, staff: dict[str, str], service_id: in
     )
 
 
+def _registered_and_served(
+    client: TestClient, unit: Unit, kiosk: dict[str, str], staff: dict[str, str]
+) -> tuple[int, int]:
+    """A kiosk registration whose ticket a counter calls and starts: (visitor, ticket)."""
+    reg = client.post("/api/v1/registrations", json=registration_body(unit), headers=kiosk)
+    assert reg.status_code in (200, 201), reg.text
+    _serve(client, unit, staff, unit.service_ids[0])
+    return int(reg.json()["visitor_id"]), int(reg.json()["ticket"]["id"])
+
+
 def _needles(db: Database, case_id: int, mail_ids: list[int]) -> list[bytes]:
     row = _row(db, cases, case_id)
     blobs = [bytes(row[c]) for c in ("name_ct", "email_ct", "phone_ct", "form_ct")]
@@ -215,12 +225,7 @@ def test_erasing_a_visitor_clears_their_cases_mails_and_attachments(
     db: Database,
     settings: Settings,
 ) -> None:
-    reg = client.post("/api/v1/registrations", json=registration_body(unit), headers=kiosk)
-    assert reg.status_code in (200, 201), reg.text
-    visitor_id = reg.json()["visitor_id"]
-    _serve(client, unit, staff, unit.service_ids[0])
-    with db.read() as conn:
-        ticket_id = conn.execute(sa.text("SELECT max(id) FROM tickets")).scalar_one()
+    visitor_id, ticket_id = _registered_and_served(client, unit, kiosk, staff)
     opened = client.post(
         f"{API}/cases",
         json={"kind": "recommendation", "ticket_id": ticket_id, "form": FORM},

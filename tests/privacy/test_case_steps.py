@@ -26,8 +26,7 @@ from server.privacy.report import personal_data_report
 from server.privacy.retention import expired_counts, purge
 from server.store import reports
 from server.store.common import utcnow
-from tests.privacy.conftest import registration_body
-from tests.privacy.test_case_data import _row, _rules, _serve
+from tests.privacy.test_case_data import _registered_and_served, _row, _rules
 from tests.privacy.test_erasure_final import _assert_absent, _pg_files, _sqlite_file
 from tests.server.conftest import Unit, login
 from tests.server.test_cases_api import API, step
@@ -176,12 +175,7 @@ def test_erasure_clears_step_notes_of_the_visitors_cases(
     client: TestClient, kiosk: dict[str, str], unit: Unit, db: Database, settings: Settings
 ) -> None:
     admin = login(client)
-    reg = client.post("/api/v1/registrations", json=registration_body(unit), headers=kiosk)
-    assert reg.status_code in (200, 201), reg.text
-    visitor_id = reg.json()["visitor_id"]
-    _serve(client, unit, admin, unit.service_ids[0])
-    with db.read() as conn:
-        ticket_id = conn.execute(sa.text("SELECT max(id) FROM tickets")).scalar_one()
+    visitor_id, ticket_id = _registered_and_served(client, unit, kiosk, admin)
     tag = "hapus-7303"
     opened = client.post(
         f"{API}/cases",

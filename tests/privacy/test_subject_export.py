@@ -16,7 +16,6 @@ import subprocess
 from datetime import timedelta
 from pathlib import Path
 
-import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from server.config import Settings
@@ -25,8 +24,8 @@ from server.i18n import t
 from server.privacy.retention import purge
 from server.store import mail_outbox as outbox
 from server.store.common import utcnow
-from tests.privacy.conftest import EMAIL, registration_body
-from tests.privacy.test_case_data import _mails, _rules, _serve
+from tests.privacy.conftest import EMAIL
+from tests.privacy.test_case_data import _mails, _registered_and_served, _rules
 from tests.server.conftest import Unit, login
 from tests.server.test_cases_api import API, step
 
@@ -52,12 +51,7 @@ def test_export_lists_cases_complaints_and_mails(
     tmp_path: Path,
 ) -> None:
     admin = login(client)
-    reg = client.post("/api/v1/registrations", json=registration_body(unit), headers=kiosk)
-    assert reg.status_code in (200, 201), reg.text
-    visitor_id = reg.json()["visitor_id"]
-    _serve(client, unit, admin, unit.service_ids[0])
-    with db.read() as conn:
-        ticket_id = conn.execute(sa.text("SELECT max(id) FROM tickets")).scalar_one()
+    visitor_id, ticket_id = _registered_and_served(client, unit, kiosk, admin)
     opened = client.post(
         f"{API}/cases",
         json={"kind": "recommendation", "ticket_id": ticket_id, "organiser_type": "government"},
